@@ -1,0 +1,192 @@
+"""Contributions and their append-only timelines (DESIGN.md §4).
+
+Every capability that produces something deserving an answer calls ``create_contribution`` with its
+own row as the source; statuses change only through ``change_status``, which adds a timeline event
+and tells the people who took part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from participation.accounts.models import User
+from participation.contract.models import (
+    Contribution,
+    ContributionEvent,
+    ContributionKind,
+    ContributionStatus,
+    EventKind,
+)
+from participation.db import utcnow
+from participation.errors import DomainError
+from participation.extensions import db
+from participation.mail import queue_mail
+from participation.registry import Recipient, get_registry
+from participation.sanitize import render_markdown
+
+
+class ReasonRequired(DomainError):
+    pass
+
+
+class MergeTargetRequired(DomainError):
+    pass
+
+
+def create_contribution(kind: ContributionKind, source_type: str, source_id: int, title: str, *,
+                        conseil_id: int | None, actor: User | None = None, actor_label: str | None = None,
+                        occurred_at: datetime | None = None, text: str | None = None) -> Contribution:
+    """Record a new contribution, received, with its first timeline event ("submitted")."""
+    contribution = Contribution(
+        kind=kind, source_type=source_type, source_id=source_id, title=title[:300], conseil_id=conseil_id,
+        status=ContributionStatus.received,
+    )
+    db.session.add(contribution)
+    db.session.flush()
+    add_event(contribution, EventKind.submitted, actor=actor, actor_label=actor_label,
+              occurred_at=occurred_at, text=text, status=ContributionStatus.received)
+    return contribution
+
+
+def contribution_for(source_type: str, source_id: int) -> Contribution | None:
+    return db.session.scalar(
+        select(Contribution).where(Contribution.source_type == source_type, Contribution.source_id == source_id)
+    )
+
+
+def add_event(contribution: Contribution, kind: EventKind, *, actor: User | None = None,
+              actor_label: str | None = None, occurred_at: datetime | None = None, text: str | None = None,
+              status: ContributionStatus | None = None, link_url: str | None = None,
+              link_label: str | None = None, corrects: ContributionEvent | None = None) -> ContributionEvent:
+    """Append an event to the timeline; events are never edited, a correction is a new event."""
+    now = utcnow()
+    event = ContributionEvent(
+        contribution_id=contribution.id, kind=kind, occurred_at=occurred_at or now, recorded_at=now,
+        actor_id=actor.id if actor is not None else None, actor_label=actor_label, text=text, status=status,
+        link_url=link_url, link_label=link_label, corrects_id=corrects.id if corrects is not None else None,
+    )
+    db.session.add(event)
+    contribution.updated_at = now
+    db.session.flush()
+    return event
+
+
+def change_status(contribution: Contribution, status: ContributionStatus, *, actor: User | None,
+                  reason: str | None = None, merged_into: Contribution | None = None,
+                  actor_label: str | None = None) -> ContributionEvent:
+    """Set the public status; "not retained" needs a reason and "merged" the contribution it joins.
+
+    The change is a timeline event, and everyone who took part is told by mail.
+    """
+    reason = (reason or "").strip() or None
+    if status == ContributionStatus.not_retained and not reason:
+        raise ReasonRequired(_("Give the reason why it is not retained."))
+    if status == ContributionStatus.merged:
+        if merged_into is None or merged_into.id == contribution.id:
+            raise MergeTargetRequired(_("Choose the contribution it is merged into."))
+        contribution.merged_into_id = merged_into.id
+    else:
+        contribution.merged_into_id = None
+    contribution.status = status
+    contribution.status_reason = reason
+    event = add_event(contribution, EventKind.status_changed, actor=actor, actor_label=actor_label,
+                      status=status, text=reason)
+    notify_participants(contribution, "contract/status_changed", exclude=actor)
+    return event
+
+
+def answer(contribution: Contribution, text: str, *, actor: User | None, actor_label: str | None = None) -> None:
+    """Publish (or replace) the official answer; the timeline keeps every version."""
+    text = text.strip()
+    if not text:
+        raise ReasonRequired(_("The answer cannot be empty."))
+    contribution.answer = text
+    contribution.answer_html = render_markdown(text)
+    contribution.answered_at = utcnow()
+    add_event(contribution, EventKind.answered, actor=actor, actor_label=actor_label, text=text)
+    notify_participants(contribution, "contract/answered", exclude=actor)
+
+
+def participants(contribution: Contribution) -> list[Recipient]:
+    finder = get_registry().contribution_participants.get(contribution.source_type)
+    return finder(contribution) if finder is not None else []
+
+
+def notify_participants(contribution: Contribution, template: str, exclude: User | None = None) -> int:
+    """Queue one mail per distinct participant address (they chose to be told)."""
+    seen: set[str] = set()
+    if exclude is not None and exclude.email:
+        seen.add(exclude.email)
+    for recipient in participants(contribution):
+        if not recipient.email or recipient.email in seen:
+            continue
+        seen.add(recipient.email)
+        queue_mail(recipient.email, template, locale=recipient.locale, contribution=contribution,
+                   recipient=recipient, url=follow_up_url(contribution))
+    return len(seen)
+
+
+def follow_up_url(contribution: Contribution) -> str:
+    from flask import url_for
+
+    return url_for("contract.follow_up", contribution_id=contribution.id, _external=True)
+
+
+def source_url(contribution: Contribution) -> str | None:
+    finder = get_registry().contribution_source_url.get(contribution.source_type)
+    return finder(contribution) if finder is not None else None
+
+
+def recipients_from_users(users: Iterable[User]) -> list[Recipient]:
+    """Participants who kept notifications on and still have an account."""
+    return [
+        Recipient(email=user.email, locale=user.locale, name=user.display_name)
+        for user in users
+        if user.email and not user.is_deleted and user.notify_by_email
+    ]
+
+
+
+def status_label(status: ContributionStatus) -> str:
+    labels = {
+        ContributionStatus.received: _("Received"),
+        ContributionStatus.under_study: _("Under study"),
+        ContributionStatus.retained: _("Retained"),
+        ContributionStatus.partly_retained: _("Partly retained"),
+        ContributionStatus.not_retained: _("Not retained"),
+        ContributionStatus.merged: _("Merged into another"),
+        ContributionStatus.implemented: _("Implemented"),
+    }
+    return labels[status]
+
+
+def event_label(kind: EventKind) -> str:
+    labels = {
+        EventKind.submitted: _("Submitted"),
+        EventKind.threshold_reached: _("Reached its support threshold"),
+        EventKind.discussed: _("Discussed at a meeting"),
+        EventKind.opinion: _("Opinion of the conseil citoyen"),
+        EventKind.status_changed: _("Status changed"),
+        EventKind.answered: _("Official answer"),
+        EventKind.linked: _("Linked to the contrat de ville"),
+        EventKind.unlinked: _("Link to the contrat de ville removed"),
+        EventKind.implemented: _("Implemented"),
+        EventKind.correction: _("Correction"),
+        EventKind.note: _("Note"),
+    }
+    return labels[kind]
+
+
+def kind_label(kind: ContributionKind) -> str:
+    labels = {
+        ContributionKind.proposal: _("Proposal of residents"),
+        ContributionKind.consultation_synthesis: _("Synthesis of a consultation"),
+        ContributionKind.minutes_decision: _("Decision of the conseil citoyen"),
+        ContributionKind.minutes_opinion: _("Opinion of the conseil citoyen"),
+        ContributionKind.workshop_conclusion: _("Conclusions of a workshop"),
+    }
+    return labels[kind]

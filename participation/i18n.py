@@ -1,0 +1,85 @@
+"""Languages: French by default, English complete. Locale choice and date formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from participation.config import ROOT
+
+DEFAULT_LOCALE = "fr"
+# Names are shown in their own language in the switch, so they are not translated.
+LANGUAGES = {"fr": "Français", "en": "English"}
+PARIS = ZoneInfo("Europe/Paris")
+SESSION_KEY = "locale"
+
+
+def select_locale() -> str:
+    """The user's saved choice, then this session's choice, then the browser's, then French."""
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = session.get(SESSION_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    if request:
+        best = request.accept_languages.best_match(LANGUAGES.keys())
+        if best:
+            return best
+    return DEFAULT_LOCALE
+
+
+def init_app(app: Flask, babel: Babel) -> None:
+    babel.init_app(
+        app,
+        default_locale=DEFAULT_LOCALE,
+        default_timezone="Europe/Paris",
+        default_translation_directories=str(ROOT / "translations"),
+        locale_selector=select_locale,
+    )
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or DEFAULT_LOCALE)
+
+
+# Patterns of dates in words, per language ("mardi 3 mars à 18 h 30").
+_WHEN = {"fr": "EEEE d MMMM y 'à' H 'h' mm", "en": "EEEE d MMMM y 'at' h:mm a"}
+_DAY = {"fr": "EEEE d MMMM y", "en": "EEEE d MMMM y"}
+
+
+def _locale_name() -> str:
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LOCALE
+
+
+def format_when(value: datetime | None) -> str:
+    """A UTC datetime in words, in Europe/Paris time: "mardi 3 mars 2026 à 18 h 30"."""
+    if value is None:
+        return ""
+    language = _locale_name()
+    return babel_format_datetime(value, _WHEN.get(language, _WHEN["fr"]), tzinfo=PARIS, locale=language)
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A date in words: "mardi 3 mars 2026"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date()
+    language = _locale_name()
+    return babel_format_date(value, _DAY.get(language, _DAY["fr"]), locale=language)
+
+
+def language_label(code: str) -> str:
+    return LANGUAGES.get(code, code)
+
+
+LANGUAGE_CHOICES = [(code, name) for code, name in LANGUAGES.items()]
+LANGUAGE_FIELD_LABEL = _l("Language")

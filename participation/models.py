@@ -1,0 +1,7 @@
+"""Every capability's tables, imported in one place for Alembic and ``create_all``."""
+
+from participation.accounts.models import *  # noqa: F401,F403
+from participation.audit import AuditEntry  # noqa: F401
+from participation.contract.models import *  # noqa: F401,F403
+from participation.mail import OutboxMessage  # noqa: F401
+from participation.territory.models import *  # noqa: F401,F403

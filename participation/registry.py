@@ -1,0 +1,89 @@
+"""What capabilities contribute to shared pages and processes, without reaching into each other.
+
+Each capability's ``init_app(app, registry)`` adds its navigation entries, home-page sections,
+personal-data exporters and account-deletion steps here. The shared code (base layout, home page,
+"my data" export, account deletion) reads the registry, so adding a capability never edits them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+
+
+def _always(user: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any  # a lazy string
+    order: int
+    visible: Callable[[Any], bool] = _always
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A block of the home page: ``template`` is rendered with what ``context()`` returns."""
+
+    template: str
+    context: Callable[[], dict[str, Any]]
+    order: int
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to tell by mail: an account, or a guest who left an address."""
+
+    email: str
+    locale: str = "fr"
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ConseilSection:
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+    order: int
+
+
+@dataclass
+class Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    back_office_nav: list[NavItem] = field(default_factory=list)
+    home_sections: list[HomeSection] = field(default_factory=list)
+    # Blocks of a conseil's public page (upcoming workshops, open action items…): template + context(conseil)
+    conseil_sections: list[ConseilSection] = field(default_factory=list)
+    # (section name, callable(user) -> JSON-serialisable data) for the "download my data" export
+    user_data: list[tuple[str, Callable[[Any], Any]]] = field(default_factory=list)
+    # Per contribution source_type: who took part (to notify them), and where the source is shown.
+    contribution_participants: dict[str, Callable[[Any], list[Recipient]]] = field(default_factory=dict)
+    contribution_source_url: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    # callables(user) run inside the deletion transaction, before the account itself is anonymized
+    on_account_deletion: list[Callable[[Any], None]] = field(default_factory=list)
+
+    def sorted_nav(self) -> list[NavItem]:
+        return sorted(self.nav, key=lambda item: item.order)
+
+    def sorted_back_office_nav(self) -> list[NavItem]:
+        return sorted(self.back_office_nav, key=lambda item: item.order)
+
+    def sorted_conseil_sections(self) -> list[ConseilSection]:
+        return sorted(self.conseil_sections, key=lambda section: section.order)
+
+    def sorted_home_sections(self) -> list[HomeSection]:
+        return sorted(self.home_sections, key=lambda section: section.order)
+
+
+def install(app: Flask) -> Registry:
+    registry = Registry()
+    app.extensions["participation.registry"] = registry
+    return registry
+
+
+def get_registry() -> Registry:
+    return current_app.extensions["participation.registry"]
