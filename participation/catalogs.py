@@ -3,7 +3,8 @@
 Messages are written in English in the code and templates (``_('...')``); French is the default
 locale and is translated in ``translations/fr``. English is the source language, so its catalogue
 is filled from the message ids. ``python -m participation.catalogs update`` refreshes everything;
-``check`` lists what is missing; ``merge BASE OURS THEIRS`` is the git merge driver for .po files
+``check`` lists what is missing; ``set fr FILE.json`` fills translations from a JSON object
+{msgid: msgstr or [singular, plural]}; ``merge BASE OURS THEIRS`` is the git merge driver for .po files
 (see .gitattributes), which keeps the translations of both sides instead of conflicting.
 """
 
@@ -33,7 +34,8 @@ def extract(output: Path) -> None:
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     subprocess.run(  # noqa: S603 - fixed arguments
         [_pybabel(), "-q", "extract", "-F", str(ROOT / "babel.cfg"), "--no-location", "--sort-output",
-         "--omit-header", "--no-wrap", *keywords, "-o", str(output), "."],
+         "--omit-header", "--no-wrap", "--ignore-dirs", ".* node_modules instance __pycache__", *keywords,
+         "-o", str(output), "."],
         check=True, cwd=ROOT,
     )
 
@@ -112,10 +114,32 @@ def merge(base: Path, ours: Path, theirs: Path) -> int:
         if not message.id:
             continue
         mine = ours_catalog.get(message.id, message.context)
-        if mine is None or not _filled(mine.string):
+        if mine is None:
             ours_catalog[message.id] = message
+        elif not _filled(mine.string) and _filled(message.string):
+            mine.string = message.string
     write(ours, ours_catalog)
     return 0
+
+
+def set_translations(locale: str, source: Path) -> int:
+    """Fill translations from a JSON object {msgid: msgstr, or [singular, plural] for plurals}."""
+    import json
+
+    path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+    catalog = read(path, locale)
+    unknown = []
+    for message_id, string in json.loads(source.read_text(encoding="utf-8")).items():
+        message = catalog.get(message_id)
+        if message is None:
+            unknown.append(message_id)
+            continue
+        message.string = tuple(string) if isinstance(string, list) else string
+        message.flags.discard("fuzzy")
+    write(path, catalog)
+    for message_id in unknown:
+        print(f"not in the catalogue (run update first?): {message_id!r}")
+    return 1 if unknown else 0
 
 
 def main(argv: list[str]) -> int:
@@ -125,6 +149,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "merge":
         return merge(Path(argv[1]), Path(argv[2]), Path(argv[3]))
+    if command == "set":
+        return set_translations(argv[1], Path(argv[2]))
     if command == "check":
         status = 0
         for locale in LOCALES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
@@ -27,3 +28,8 @@ class NotBlank:
     def __call__(self, form, field) -> None:
         if field.data is None or not str(field.data).strip():
             raise ValidationError(self.message)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the ``SelectChoice`` objects WTForms 3.3+ expects."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]

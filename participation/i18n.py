@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,16 +23,15 @@ SESSION_KEY = "locale"
 
 def select_locale() -> str:
     """The user's saved choice, then this session's choice, then the browser's, then French."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     chosen = session.get(SESSION_KEY)
     if chosen in LANGUAGES:
         return chosen
-    if request:
-        best = request.accept_languages.best_match(LANGUAGES.keys())
-        if best:
-            return best
-    return DEFAULT_LOCALE
+    best = request.accept_languages.best_match(LANGUAGES.keys())
+    return best or DEFAULT_LOCALE
 
 
 def init_app(app: Flask, babel: Babel) -> None:

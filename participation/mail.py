@@ -41,7 +41,7 @@ class OutboxMessage(Base):
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
-def queue_mail(recipient: str, template: str, locale: str | None = None, dedup_key: str | None = None,
+def queue_mail(to: str, template: str, locale: str | None = None, dedup_key: str | None = None,
                **context: object) -> OutboxMessage:
     """Render ``templates/mail/<template>.txt`` in the recipient's language and add it to the outbox.
 
@@ -52,19 +52,19 @@ def queue_mail(recipient: str, template: str, locale: str | None = None, dedup_k
         rendered = render_template(f"mail/{template}.txt", **context).strip()
     subject, _, body = rendered.partition("\n")
     message = OutboxMessage(
-        recipient=recipient, subject=subject.strip(), body=body.strip() + "\n", dedup_key=dedup_key
+        recipient=to, subject=subject.strip(), body=body.strip() + "\n", dedup_key=dedup_key
     )
     db.session.add(message)
     return message
 
 
-def queue_mail_once(recipient: str, template: str, dedup_key: str, locale: str | None = None,
+def queue_mail_once(to: str, template: str, dedup_key: str, locale: str | None = None,
                     **context: object) -> OutboxMessage | None:
     """Queue a mail unless one with the same ``dedup_key`` exists already (idempotent jobs)."""
     exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
     if exists is not None:
         return None
-    return queue_mail(recipient, template, locale=locale, dedup_key=dedup_key, **context)
+    return queue_mail(to, template, locale=locale, dedup_key=dedup_key, **context)
 
 
 @dataclass

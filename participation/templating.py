@@ -27,6 +27,7 @@ def url_for_page(page: int) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(can=can, shown_name=shown_name, url_for_page=url_for_page)

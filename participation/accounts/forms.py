@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, IntegerField, PasswordField, Selec
 from wtforms.validators import Email, EqualTo, NumberRange, Optional, ValidationError
 
 from participation.accounts.services import MIN_PASSWORD_LENGTH
-from participation.forms import NotBlank, length_between, max_length, required
+from participation.forms import NotBlank, choices, length_between, max_length, required
 from participation.i18n import LANGUAGE_CHOICES
 
 
@@ -77,10 +77,10 @@ class ProfileForm(FlaskForm):
         _l("Name shown on the platform"), validators=[required(), NotBlank(), max_length(80)],
         render_kw={"autocomplete": "nickname"},
     )
-    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     qpv_id = SelectField(_l("Quartier where you live (optional)"), coerce=str, choices=[],
                          description=_l("Only used to count participation per quartier."))
-    gender = SelectField(_l("Gender (optional)"), choices=GENDER_CHOICES,
+    gender = SelectField(_l("Gender (optional)"), choices=choices(GENDER_CHOICES),
                          description=_l("Only used for anonymous statistics, never shown."))
     birth_year = IntegerField(_l("Year of birth (optional)"),
                               validators=[Optional(), NumberRange(min=1900, max=2100,
@@ -90,7 +90,7 @@ class ProfileForm(FlaskForm):
     notify_by_email = BooleanField(_l("Send me an e-mail when something I took part in changes"))
 
     def validate_qpv_id(self, field) -> None:
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose a quartier from the list."))
 
 

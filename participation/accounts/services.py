@@ -20,9 +20,19 @@ from participation.extensions import db
 from participation.mail import queue_mail
 from participation.registry import get_registry
 
-_hasher = PasswordHasher()
-# Spent on unknown e-mails too, so that sign-in takes as long whether the account exists or not.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+def _password_hasher() -> PasswordHasher:
+    """Argon2id with the library's defaults; the test configuration asks for cheap parameters."""
+    hasher = current_app.extensions.get("participation.password_hasher")
+    if hasher is None:
+        if current_app.config.get("PASSWORD_HASH_CHEAP"):
+            hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        else:
+            hasher = PasswordHasher()
+        current_app.extensions["participation.password_hasher"] = hasher
+        # Spent on unknown e-mails too, so that sign-in takes as long whether the account exists or not.
+        current_app.extensions["participation.dummy_hash"] = hasher.hash("not a real password")
+    return hasher
 
 VERIFY_MAX_AGE = 7 * 24 * 3600
 RESET_MAX_AGE = 2 * 3600
@@ -38,7 +48,7 @@ def normalize_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _password_hasher().hash(password)
 
 
 def new_session_token() -> str:
@@ -132,17 +142,18 @@ def verify_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User | None:
     """The verified or unverified account with this e-mail and password, or None."""
     user = find_by_email(email)
+    hasher = _password_hasher()
     if user is None or user.password_hash is None or user.is_deleted:
         try:
-            _hasher.verify(_DUMMY_HASH, password)
+            hasher.verify(current_app.extensions["participation.dummy_hash"], password)
         except VerificationError:
             pass
         return None
     try:
-        _hasher.verify(user.password_hash, password)
+        hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
@@ -178,7 +189,7 @@ def check_password(user: User, password: str) -> bool:
     if not user.password_hash:
         return False
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _password_hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

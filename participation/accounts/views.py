@@ -22,6 +22,7 @@ from participation.accounts.forms import (
 )
 from participation.accounts.models import Gender
 from participation.extensions import db, limiter
+from participation.forms import SelectChoice, choices
 from participation.i18n import SESSION_KEY
 from participation.territory.models import QPV
 
@@ -158,9 +159,9 @@ def reset_password(token: str):
     return render_template("accounts/reset_password.html", form=form)
 
 
-def _qpv_choices() -> list[tuple[str, str]]:
+def _qpv_choices() -> list[SelectChoice]:
     qpvs = db.session.execute(select(QPV.id, QPV.name, QPV.code).order_by(QPV.name)).all()
-    return [("", _("I prefer not to say"))] + [(str(q.id), f"{q.name} ({q.code})") for q in qpvs]
+    return choices([("", _("I prefer not to say"))] + [(str(q.id), f"{q.name} ({q.code})") for q in qpvs])
 
 
 @blueprint.route("/compte", methods=["GET", "POST"])

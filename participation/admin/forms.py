@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMult
 from wtforms.validators import Email, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participation.forms import NotBlank, max_length, required
+from participation.forms import NotBlank, choices, max_length, required
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -36,9 +36,9 @@ class MemberForm(FlaskForm):
     email = EmailField(_l("E-mail address of the person's account"),
                        validators=[required(), max_length(320), Email(message=_l("Enter a valid e-mail address."))],
                        description=_l("The person must have signed up on the platform first."))
-    college = SelectField(_l("Collège"), choices=COLLEGE_CHOICES)
-    seat = SelectField(_l("Seat"), choices=SEAT_CHOICES)
-    gender = SelectField(_l("Gender, as recorded for the draw"), choices=MEMBER_GENDER_CHOICES)
+    college = SelectField(_l("Collège"), choices=choices(COLLEGE_CHOICES))
+    seat = SelectField(_l("Seat"), choices=choices(SEAT_CHOICES))
+    gender = SelectField(_l("Gender, as recorded for the draw"), choices=choices(MEMBER_GENDER_CHOICES))
     drawn_by_lot = BooleanField(_l("Drawn by lot"))
     organisation = StringField(_l("Organisation (acteurs locaux)"), validators=[max_length(160)])
     listed_publicly = BooleanField(_l("The person agreed to be listed on the public page"))
@@ -54,7 +54,7 @@ ROLE_CHOICES = [("project_lead", _l("Chef de projet")), ("admin", _l("Administra
 
 
 class RolesForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Platform roles"), choices=ROLE_CHOICES)
+    roles = MultiCheckboxField(_l("Platform roles"), choices=choices(ROLE_CHOICES))
 
 
 class QPVImportForm(FlaskForm):

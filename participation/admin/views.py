@@ -14,6 +14,7 @@ from participation.admin.forms import AnimatorForm, ConseilForm, MemberForm, QPV
 from participation.admin.policy import can_administer
 from participation.errors import DomainError
 from participation.extensions import db
+from participation.forms import SelectChoice, choices
 from participation.pagination import paginate
 from participation.permissions import authorize
 from participation.territory import services as territory
@@ -36,9 +37,9 @@ def index():
     return render_template("admin/index.html", counts=counts)
 
 
-def _qpv_choices() -> list[tuple[int, str]]:
-    return [(q.id, f"{q.name} ({q.code})") for q in db.session.execute(
-        select(QPV.id, QPV.name, QPV.code).order_by(QPV.name)).all()]
+def _qpv_choices() -> list[SelectChoice]:
+    return choices((q.id, f"{q.name} ({q.code})") for q in db.session.execute(
+        select(QPV.id, QPV.name, QPV.code).order_by(QPV.name)).all())
 
 
 def _conseil_data(form: ConseilForm) -> territory.ConseilData:
@@ -76,8 +77,8 @@ def _render_conseil(conseil: Conseil, form=None, member_form=None, animator_form
     members = territory.current_members(conseil)
     return render_template(
         "admin/edit_conseil.html", conseil=conseil, form=form,
-        member_form=member_form or MemberForm(formdata=None),
-        animator_form=animator_form or AnimatorForm(formdata=None),
+        member_form=member_form or MemberForm(formdata=None, prefix="member"),
+        animator_form=animator_form or AnimatorForm(formdata=None, prefix="animator"),
         members=members, warnings=territory.composition_warnings(conseil, members),
         counts=territory.composition(members),
         animators=db.session.scalars(select(AnimatorAssignment).where(
@@ -105,7 +106,7 @@ def edit_conseil(conseil_id: int):
 @blueprint.route("/conseils/<int:conseil_id>/membres", methods=["POST"])
 def add_member(conseil_id: int):
     conseil = _load_conseil(conseil_id)
-    form = MemberForm()
+    form = MemberForm(prefix="member")
     if form.validate_on_submit():
         user = accounts.find_by_email(form.email.data)
         if user is None or user.is_deleted:
@@ -145,7 +146,7 @@ def end_membership(conseil_id: int, membership_id: int):
 @blueprint.route("/conseils/<int:conseil_id>/animateurs", methods=["POST"])
 def add_animator(conseil_id: int):
     conseil = _load_conseil(conseil_id)
-    form = AnimatorForm()
+    form = AnimatorForm(prefix="animator")
     if form.validate_on_submit():
         user = accounts.find_by_email(form.email.data)
         if user is None or user.is_deleted:
@@ -193,7 +194,7 @@ def edit_user(user_id: int):
     form = RolesForm(data=None if request.method == "POST" else {
         "roles": [grant.role.value for grant in user.role_grants]})
     if form.validate_on_submit():
-        roles = {PlatformRole(value) for value in form.roles.data}
+        roles = {PlatformRole(value) for value in form.roles.data or []}
         if user.id == current_user.id and PlatformRole.admin not in roles:
             form.roles.errors.append(_("You cannot remove your own administrator role."))
         else:

@@ -27,6 +27,7 @@ from participation.extensions import db
 from participation.mail import queue_mail
 from participation.registry import Recipient, get_registry
 from participation.sanitize import render_markdown
+from participation.urls import external_url
 
 
 class ReasonRequired(DomainError):
@@ -131,9 +132,7 @@ def notify_participants(contribution: Contribution, template: str, exclude: User
 
 
 def follow_up_url(contribution: Contribution) -> str:
-    from flask import url_for
-
-    return url_for("contract.follow_up", contribution_id=contribution.id, _external=True)
+    return external_url("contract.follow_up", contribution_id=contribution.id)
 
 
 def source_url(contribution: Contribution) -> str | None:

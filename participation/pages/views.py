@@ -9,13 +9,14 @@ from wtforms import SelectField
 
 from participation.accounts.forms import EmptyForm
 from participation.extensions import csrf, db, limiter
+from participation.forms import choices
 from participation.i18n import LANGUAGE_CHOICES, LANGUAGES, SESSION_KEY
 from participation.pages import blueprint
 from participation.registry import get_registry
 
 
 class LanguageForm(EmptyForm):
-    language = SelectField(choices=LANGUAGE_CHOICES)
+    language = SelectField(choices=choices(LANGUAGE_CHOICES))
 
 
 @blueprint.app_context_processor

@@ -115,7 +115,9 @@ def update_conseil(conseil: Conseil, data: ConseilData) -> None:
             conseil.qpv_links.remove(link)
     present = {link.qpv_id for link in conseil.qpv_links}
     for qpv_id in sorted(wanted - present):
-        conseil.qpv_links.append(ConseilQPV(qpv_id=qpv_id))
+        qpv = db.session.get(QPV, qpv_id)
+        if qpv is not None:
+            conseil.qpv_links.append(ConseilQPV(qpv=qpv))
 
 
 def list_conseils() -> list[Conseil]:
@@ -280,7 +282,7 @@ QPV_COLUMNS = ["code_qp", "lib_qp", "insee_reg", "lib_reg", "insee_dep", "lib_de
                "siren_epci", "lib_epci"]
 QPV_CODE = re.compile(r"^(QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QP[0-9]{6})$")
 INSEE_COMMUNE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
-DEPARTMENT = re.compile(r"^([0-9]{2,3}|2[AB])$")
+DEPARTMENT = re.compile(r"^([0-9]{2,3}|0?2[AB])$")
 REGION = re.compile(r"^[0-9]{2}$")
 SIREN = re.compile(r"^[0-9]{9}$")
 

@@ -1,0 +1,114 @@
+"""Factories: make valid objects with sensible defaults; every argument can be overridden.
+
+They add to the session and flush (ids are known), and leave the commit to the test, so a
+test reads like the service calls it exercises.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from participation.accounts.models import Gender, PlatformRole, User
+from participation.accounts.services import create_user
+from participation.extensions import db
+from participation.mail import OutboxMessage
+from participation.territory.models import QPV, College, Conseil, Membership, QPVCommune, Seat
+from participation.territory.services import ConseilData, MemberData, add_member, assign_animator, create_conseil
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test accounts
+_sequence = itertools.count(1)
+
+
+def make_user(email: str | None = None, *, name: str | None = None, password: str = PASSWORD,
+              roles: tuple[PlatformRole, ...] = (), verified: bool = True, locale: str = "fr", **fields: Any) -> User:
+    n = next(_sequence)
+    user = create_user(email or f"person{n}@example.org", password, name or f"Habitant {n}", roles=roles,
+                       verified=verified, locale=locale)
+    for key, value in fields.items():
+        setattr(user, key, value)
+    db.session.flush()
+    return user
+
+
+def make_qpv(code: str | None = None, name: str | None = None) -> QPV:
+    n = next(_sequence)
+    qpv = QPV(code=code or f"QN099{n % 100:02d}{chr(65 + n % 26)}", name=name or f"Quartier {n}",
+              department_code="099", epci_name="Agglomération de test")
+    qpv.communes = [QPVCommune(insee_code="99101", name="Val-sur-Lys", position=0)]
+    db.session.add(qpv)
+    db.session.flush()
+    return qpv
+
+
+def make_conseil(name: str | None = None, *, qpvs: list[QPV] | None = None, drawn_by_lot: bool = True,
+                 description: str = "Un conseil citoyen de test.") -> Conseil:
+    n = next(_sequence)
+    qpvs = qpvs if qpvs is not None else [make_qpv()]
+    return create_conseil(ConseilData(name=name or f"Conseil citoyen {n}", description=description,
+                                      habitants_drawn_by_lot=drawn_by_lot, qpv_ids=[q.id for q in qpvs]))
+
+
+def make_member(conseil: Conseil, user: User | None = None, *, college: College = College.habitants,
+                seat: Seat = Seat.titulaire, gender: Gender | None = None, drawn_by_lot: bool = False,
+                listed_publicly: bool = True, organisation: str | None = None) -> Membership:
+    return add_member(conseil, MemberData(
+        user=user or make_user(), college=college, seat=seat, gender=gender, drawn_by_lot=drawn_by_lot,
+        organisation=organisation, listed_publicly=listed_publicly, started_on=date(2025, 1, 6),
+    ))
+
+
+def make_animator(conseil: Conseil, user: User | None = None) -> User:
+    user = user or make_user(name="Animatrice")
+    assign_animator(conseil, user)
+    return user
+
+
+@dataclass
+class Roles:
+    """The role matrix of DESIGN.md §2: ``visitor`` is None (not signed in)."""
+
+    conseil: Conseil
+    other_conseil: Conseil
+    visitor: None
+    unverified: User
+    habitant: User
+    member: User
+    animator: User
+    other_animator: User
+    project_lead: User
+    admin: User
+
+    def all(self) -> dict[str, User | None]:
+        return {
+            "visitor": self.visitor, "unverified": self.unverified, "habitant": self.habitant,
+            "member": self.member, "animator": self.animator, "other_animator": self.other_animator,
+            "project_lead": self.project_lead, "admin": self.admin,
+        }
+
+
+def make_roles() -> Roles:
+    conseil, other = make_conseil("Conseil des Peupliers"), make_conseil("Conseil de la Roseraie")
+    member = make_member(conseil, make_user(name="Membre")).user
+    roles = Roles(
+        conseil=conseil, other_conseil=other, visitor=None,
+        unverified=make_user(name="Pas vérifié", verified=False),
+        habitant=make_user(name="Habitante"), member=member,
+        animator=make_animator(conseil, make_user(name="Animatrice")),
+        other_animator=make_animator(other, make_user(name="Animateur ailleurs")),
+        project_lead=make_user(name="Cheffe de projet", roles=(PlatformRole.project_lead,)),
+        admin=make_user(name="Admin", roles=(PlatformRole.admin,)),
+    )
+    db.session.commit()
+    return roles
+
+
+def outbox(recipient: str | None = None) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if recipient is not None:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return list(db.session.scalars(query))
