@@ -36,6 +36,7 @@ run: $(STAMP) translations-compile
 # The whole suite; TEST_DATABASE_URL=postgresql://... runs it on PostgreSQL, BROWSER_TESTS=required
 # fails instead of skipping when Chromium is missing.
 test: $(STAMP) translations-compile node_modules/.installed
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
