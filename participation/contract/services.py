@@ -8,16 +8,18 @@ and tells the people who took part.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participation.accounts.models import User
 from participation.contract.models import (
+    ContractNode,
     Contribution,
     ContributionEvent,
     ContributionKind,
+    ContributionLink,
     ContributionStatus,
     EventKind,
 )
@@ -36,6 +38,30 @@ class ReasonRequired(DomainError):
 
 class MergeTargetRequired(DomainError):
     pass
+
+
+class AlreadyLinked(DomainError):
+    pass
+
+
+class NotLinked(DomainError):
+    pass
+
+
+class NodeRemoved(DomainError):
+    pass
+
+
+class EventInTheFuture(DomainError):
+    pass
+
+
+class TextRequired(DomainError):
+    pass
+
+
+# Kinds of event that people add by hand from the back office; the others are written by the services.
+MANUAL_EVENT_KINDS = (EventKind.discussed, EventKind.opinion, EventKind.implemented, EventKind.note)
 
 
 def create_contribution(kind: ContributionKind, source_type: str, source_id: int, title: str, *,
@@ -150,6 +176,72 @@ def recipients_from_users(users: Iterable[User]) -> list[Recipient]:
 
 
 
+def record_event(contribution: Contribution, kind: EventKind, *, actor: User | None, text: str,
+                 occurred_at: datetime | None = None, actor_label: str | None = None,
+                 link_url: str | None = None, link_label: str | None = None) -> ContributionEvent:
+    """Add a dated event by hand (discussed at meeting X, answer of the comité de pilotage…), never in the future."""
+    text = (text or "").strip()
+    if kind not in MANUAL_EVENT_KINDS:
+        raise ValueError(f"{kind} events are written by the services")
+    if not text:
+        raise TextRequired(_("Say what happened."))
+    if occurred_at is not None and occurred_at > utcnow() + timedelta(minutes=5):
+        raise EventInTheFuture(_("The date cannot be in the future."))
+    return add_event(contribution, kind, actor=actor, actor_label=(actor_label or "").strip() or None,
+                     occurred_at=occurred_at, text=text, link_url=link_url or None,
+                     link_label=(link_label or "").strip() or None)
+
+
+def correct_event(event: ContributionEvent, text: str, *, actor: User | None) -> ContributionEvent:
+    """Correct an entry of the timeline by appending a correction that points at it (the entry stays)."""
+    text = (text or "").strip()
+    if not text:
+        raise TextRequired(_("Say what the correction is."))
+    return add_event(event.contribution, EventKind.correction, actor=actor, text=text, corrects=event)
+
+
+def node_url(node: ContractNode) -> str:
+    """The path of the node's public page (stored in timelines, so relative to the site)."""
+    from flask import current_app, has_request_context, url_for
+
+    if has_request_context():
+        return url_for("contract.show_node", node_id=node.id)
+    with current_app.test_request_context():
+        return url_for("contract.show_node", node_id=node.id)
+
+
+def link_to_node(contribution: Contribution, node: ContractNode, *, actor: User | None) -> ContributionLink:
+    """Attach a contribution to a node of the contract; the timeline says so, with the node's label of the day."""
+    if node.is_deleted:
+        raise NodeRemoved(_("This part of the contract has been removed."))
+    exists = db.session.scalar(select(ContributionLink.id).where(
+        ContributionLink.contribution_id == contribution.id, ContributionLink.node_id == node.id))
+    if exists is not None:
+        raise AlreadyLinked(_("The contribution is already linked to this part of the contract."))
+    link = ContributionLink(contribution_id=contribution.id, node_id=node.id,
+                            linked_by_id=actor.id if actor is not None else None)
+    db.session.add(link)
+    add_event(contribution, EventKind.linked, actor=actor, link_url=node_url(node), link_label=node.label)
+    return link
+
+
+def unlink_from_node(contribution: Contribution, node: ContractNode, *, actor: User | None) -> None:
+    """Detach a contribution from a node; the timeline keeps both the link and its removal."""
+    link = db.session.scalar(select(ContributionLink).where(
+        ContributionLink.contribution_id == contribution.id, ContributionLink.node_id == node.id))
+    if link is None:
+        raise NotLinked(_("The contribution is not linked to this part of the contract."))
+    db.session.delete(link)
+    add_event(contribution, EventKind.unlinked, actor=actor, link_label=node.label)
+
+
+def linked_nodes(contribution: Contribution) -> list[ContractNode]:
+    return list(db.session.scalars(
+        select(ContractNode).join(ContributionLink, ContributionLink.node_id == ContractNode.id)
+        .where(ContributionLink.contribution_id == contribution.id).order_by(ContributionLink.id)
+    ))
+
+
 def status_label(status: ContributionStatus) -> str:
     labels = {
         ContributionStatus.received: _("Received"),
@@ -189,3 +281,38 @@ def kind_label(kind: ContributionKind) -> str:
         ContributionKind.workshop_conclusion: _("Conclusions of a workshop"),
     }
     return labels[kind]
+
+
+def level_label(level) -> str:
+    from participation.contract.models import NodeLevel
+
+    labels = {
+        NodeLevel.enjeu: _("Enjeu"),
+        NodeLevel.orientation: _("Orientation stratégique"),
+        NodeLevel.objectif: _("Objectif opérationnel"),
+        NodeLevel.action: _("Action"),
+    }
+    return labels[level]
+
+
+def pillar_label(pillar) -> str:
+    from participation.contract.models import Pillar
+
+    labels = {
+        Pillar.cohesion_sociale: _("Cohésion sociale"),
+        Pillar.cadre_de_vie: _("Cadre de vie et renouvellement urbain"),
+        Pillar.developpement_economique: _("Développement économique et emploi"),
+    }
+    return labels[pillar]
+
+
+def position_label(position) -> str:
+    from participation.contract.models import OpinionPosition
+
+    labels = {
+        OpinionPosition.favourable: _("Favourable"),
+        OpinionPosition.reserved: _("Favourable with reservations"),
+        OpinionPosition.unfavourable: _("Unfavourable"),
+        OpinionPosition.tacit: _("Favourable (no opinion given before the deadline)"),
+    }
+    return labels[position]
