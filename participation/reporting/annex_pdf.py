@@ -83,7 +83,7 @@ def build(story: list, title: str, footer: str) -> bytes:
 
 
 def annex_pdf(data: Annex, territory: str) -> bytes:
-    """Per conseil: its opinion (majority and dissenting views), the follow-up of its observations, its contributions."""
+    """Per conseil: its opinion (majority, dissenting views), the follow-up of its observations, its contributions."""
     s = styles()
     title = _("Annex to the annual report %(year)d: contributions of the conseils citoyens", year=data.year)
     story: list = [Paragraph(text(title), s["title"]), Paragraph(text(territory), s["body"])]
@@ -129,7 +129,8 @@ def annex_pdf(data: Annex, territory: str) -> bytes:
             story.append(Paragraph(text(_("None.")), s["body"]))
         for contribution in contributions:
             block = [Paragraph(f"<b>n° {contribution.id} – {text(contribution.title)}</b>", s["body"])]
-            meta = [contract_services.kind_label(contribution.kind), contract_services.status_label(contribution.status)]
+            meta = [contract_services.kind_label(contribution.kind),
+                    contract_services.status_label(contribution.status)]
             if contribution.links:
                 meta.append(_("Contract: %(nodes)s", nodes=", ".join(link.node.label for link in contribution.links)))
             block.append(Paragraph(text(" · ".join(meta)), s["meta"]))

@@ -26,7 +26,8 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from participation.accounts.models import Gender, User
-from participation.contract import annual_report, services as contract_services, structure
+from participation.contract import annual_report, structure
+from participation.contract import services as contract_services
 from participation.contract.models import (
     ConseilOpinion,
     Contribution,
@@ -428,7 +429,7 @@ def contribution_rows(conseil_ids: frozenset[int] | None, base_url: str) -> Iter
 def event_columns() -> list[Column]:
     return [_c("contribution", _("Contribution")), _c("event", _("Event number")), _c("occurred_at", _("Date")),
             _c("recorded_at", _("Recorded on")), _c("kind", _("Event")), _c("status", _("Status")),
-            _c("who", _("Who")), _c("text", _("Text")), _c("link", _("Link")), _c("corrects", _("Corrects event"))]
+            _c("who", _("Who")), _c("text", _("Text")), _c("link", _("Document")), _c("corrects", _("Corrects event"))]
 
 
 def event_rows(conseil_ids: frozenset[int] | None) -> Iterator[tuple[Any, ...]]:
