@@ -41,7 +41,7 @@ class NodeForm(FlaskForm):
                        description=_l("Leave empty to number it after the level above (1, 1.2, 1.2.3…)."))
     title = StringField(_l("Title"), validators=[required(), NotBlank(), max_length(300)])
     description = TextAreaField(_l("Description"), validators=[max_length(5000)])
-    pillar = SelectField(_l("Pilier (2015–2023 contracts)"), choices=choices(PILLAR_CHOICES))
+    pillar = SelectField(_l("Pilier (2015–2023 contracts)"), choices=choices(PILLAR_CHOICES), default="")
     youth = BooleanField(_l("Transversal priority: jeunesse"))
     gender_equality = BooleanField(_l("Transversal priority: égalité femmes-hommes"))
     anti_discrimination = BooleanField(_l("Transversal priority: lutte contre les discriminations"))
