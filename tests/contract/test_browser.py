@@ -113,3 +113,34 @@ def test_from_the_contract_to_the_annex(page, a11y, roles, tmp_path):
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert path.name == "annexe-rapport-annuel-2025.pdf" and path.read_bytes().startswith(b"%PDF")
+
+
+def test_dashboard_and_back_office_pages_are_accessible_in_both_languages(page, a11y, roles):
+    contract = factories.make_contract()
+    people = [factories.make_user(name=f"Habitante {i}", gender=factories.Gender.woman, birth_year=1980 + i)
+              for i in range(11)]
+    for i, person in enumerate(people):
+        contribution = factories.make_contribution(roles.conseil, title=f"Idée {i}", author=person)
+        if i % 3 == 0:
+            from participation.contract import services
+
+            services.link_to_node(contribution, factories.node(contract, "1.1.1.a"), actor=roles.project_lead)
+            services.answer(contribution, "Réponse", actor=roles.project_lead)
+    db.session.commit()
+    _sign_in(page, a11y, roles.project_lead.email)
+    urls = ["/pilotage", "/pilotage/exports", "/pilotage/contributions", "/pilotage/contrat", "/contrat",
+            f"/contrat/{factories.node(contract, '1.1.1.a').id}", "/pilotage/rapport-annuel"]
+    for url in urls:
+        page.goto(url)
+        a11y(page)
+    assert page.locator("svg.chart").count() == 0  # the round list has no chart
+    page.goto("/pilotage")
+    a11y(page)
+    assert page.locator("svg.chart").count() >= 3
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Changer").click()
+    a11y(page)
+    assert page.get_by_role("heading", name="Dashboard of participation").is_visible()
+    for url in urls[1:]:
+        page.goto(url)
+        a11y(page)

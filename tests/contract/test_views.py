@@ -62,7 +62,7 @@ def test_chef_de_projet_enters_the_contract_and_bad_input_is_kept(signed_in, rol
 
 def test_import_page_reports_lines(signed_in, roles, contract):
     lead = signed_in(roles.project_lead)
-    data = "niveau;code;parent;titre\nobjectif;9.1;;Sans parent\n".encode()
+    data = b"niveau;code;parent;titre\nobjectif;9.1;;Sans parent\n"
     response = lead.post("/pilotage/contrat/import", data={"file": (io.BytesIO(data), "contrat.csv")},
                          content_type="multipart/form-data")
     assert response.status_code == 422 and "Ligne 2" in response.text
