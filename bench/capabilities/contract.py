@@ -130,6 +130,9 @@ def generate(ctx: GenerationContext) -> None:
         for offset in range(0, len(rows), 2000):
             db.session.execute(insert(table), rows[offset:offset + 2000])
     db.session.flush()
+    from bench.generate import _reset_sequences
+
+    _reset_sequences()  # explicit ids above; the services below take the next ones
     # The annual report round of the same year: opinions of all conseils but two, silence for the others.
     opened = datetime(YEAR + 1, 2, 2, 9, tzinfo=UTC)
     round_ = annual_report.open_round(YEAR, date(YEAR + 1, 3, 20), actor=None, now=opened,

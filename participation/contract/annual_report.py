@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from participation.accounts.models import User
 from participation.contract import services
@@ -89,8 +90,14 @@ def round_for_year(year: int) -> ReportRound | None:
     return db.session.scalar(select(ReportRound).where(ReportRound.year == year))
 
 
-def rounds() -> list[ReportRound]:
-    return list(db.session.scalars(select(ReportRound).order_by(ReportRound.year.desc())))
+def rounds(with_opinions: bool = False) -> list[ReportRound]:
+    """Every round, latest first; ``with_opinions`` loads their opinions and observations in a few statements."""
+    query = select(ReportRound).order_by(ReportRound.year.desc())
+    if with_opinions:
+        query = query.options(selectinload(ReportRound.opinions).selectinload(ConseilOpinion.conseil),
+                              selectinload(ReportRound.opinions).selectinload(ConseilOpinion.observations)
+                              .selectinload(ReportObservation.contribution))
+    return list(db.session.scalars(query))
 
 
 def opinion_of(round_: ReportRound, conseil: Conseil) -> ConseilOpinion | None:

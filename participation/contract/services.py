@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from participation.accounts.models import User
@@ -22,6 +24,9 @@ from participation.contract.models import (
     ContributionLink,
     ContributionStatus,
     EventKind,
+    NodeLevel,
+    OpinionPosition,
+    Pillar,
 )
 from participation.db import utcnow
 from participation.errors import DomainError
@@ -242,77 +247,96 @@ def linked_nodes(contribution: Contribution) -> list[ContractNode]:
     ))
 
 
-def status_label(status: ContributionStatus) -> str:
-    labels = {
-        ContributionStatus.received: _("Received"),
-        ContributionStatus.under_study: _("Under study"),
-        ContributionStatus.retained: _("Retained"),
-        ContributionStatus.partly_retained: _("Partly retained"),
-        ContributionStatus.not_retained: _("Not retained"),
-        ContributionStatus.merged: _("Merged into another"),
-        ContributionStatus.implemented: _("Implemented"),
-    }
-    return labels[status]
+# Labels are looked up thousands of times on big pages: each is translated once per language.
+_label_cache: dict[tuple[int, str, object], str] = {}
 
 
-def event_label(kind: EventKind) -> str:
-    labels = {
-        EventKind.submitted: _("Submitted"),
-        EventKind.threshold_reached: _("Reached its support threshold"),
-        EventKind.discussed: _("Discussed at a meeting"),
-        EventKind.opinion: _("Opinion of the conseil citoyen"),
-        EventKind.status_changed: _("Status changed"),
-        EventKind.answered: _("Official answer"),
-        EventKind.linked: _("Linked to the contrat de ville"),
-        EventKind.unlinked: _("Link to the contrat de ville removed"),
-        EventKind.implemented: _("Implemented"),
-        EventKind.correction: _("Correction"),
-        EventKind.note: _("Note"),
-    }
-    return labels[kind]
+def _label(labels: dict, key: object) -> str:
+    locale = str(get_locale() or "fr")
+    cache_key = (id(labels), locale, key)
+    label = _label_cache.get(cache_key)
+    if label is None:
+        label = _label_cache[cache_key] = str(labels[key])
+    return label
 
 
-def kind_label(kind: ContributionKind) -> str:
-    labels = {
-        ContributionKind.proposal: _("Proposal of residents"),
-        ContributionKind.consultation_synthesis: _("Synthesis of a consultation"),
-        ContributionKind.minutes_decision: _("Decision of the conseil citoyen"),
-        ContributionKind.minutes_opinion: _("Opinion of the conseil citoyen"),
-        ContributionKind.workshop_conclusion: _("Conclusions of a workshop"),
-    }
-    return labels[kind]
+_STATUS_LABELS = {
+    ContributionStatus.received: _l("Received"),
+    ContributionStatus.under_study: _l("Under study"),
+    ContributionStatus.retained: _l("Retained"),
+    ContributionStatus.partly_retained: _l("Partly retained"),
+    ContributionStatus.not_retained: _l("Not retained"),
+    ContributionStatus.merged: _l("Merged into another"),
+    ContributionStatus.implemented: _l("Implemented"),
+}
+
+
+_EVENT_LABELS = {
+    EventKind.submitted: _l("Submitted"),
+    EventKind.threshold_reached: _l("Reached its support threshold"),
+    EventKind.discussed: _l("Discussed at a meeting"),
+    EventKind.opinion: _l("Opinion of the conseil citoyen"),
+    EventKind.status_changed: _l("Status changed"),
+    EventKind.answered: _l("Official answer"),
+    EventKind.linked: _l("Linked to the contrat de ville"),
+    EventKind.unlinked: _l("Link to the contrat de ville removed"),
+    EventKind.implemented: _l("Implemented"),
+    EventKind.correction: _l("Correction"),
+    EventKind.note: _l("Note"),
+}
+
+
+_KIND_LABELS = {
+    ContributionKind.proposal: _l("Proposal of residents"),
+    ContributionKind.consultation_synthesis: _l("Synthesis of a consultation"),
+    ContributionKind.minutes_decision: _l("Decision of the conseil citoyen"),
+    ContributionKind.minutes_opinion: _l("Opinion of the conseil citoyen"),
+    ContributionKind.workshop_conclusion: _l("Conclusions of a workshop"),
+}
+
+
+_LEVEL_LABELS = {
+    NodeLevel.enjeu: _l("Enjeu"),
+    NodeLevel.orientation: _l("Orientation stratégique"),
+    NodeLevel.objectif: _l("Objectif opérationnel"),
+    NodeLevel.action: _l("Action"),
+}
+
+
+_PILLAR_LABELS = {
+    Pillar.cohesion_sociale: _l("Cohésion sociale"),
+    Pillar.cadre_de_vie: _l("Cadre de vie et renouvellement urbain"),
+    Pillar.developpement_economique: _l("Développement économique et emploi"),
+}
+
+
+_POSITION_LABELS = {
+    OpinionPosition.favourable: _l("Favourable"),
+    OpinionPosition.reserved: _l("Favourable with reservations"),
+    OpinionPosition.unfavourable: _l("Unfavourable"),
+    OpinionPosition.tacit: _l("Favourable (no opinion given before the deadline)"),
+}
+
+
+def status_label(status) -> str:
+    return _label(_STATUS_LABELS, status)
+
+
+def event_label(kind) -> str:
+    return _label(_EVENT_LABELS, kind)
+
+
+def kind_label(kind) -> str:
+    return _label(_KIND_LABELS, kind)
 
 
 def level_label(level) -> str:
-    from participation.contract.models import NodeLevel
-
-    labels = {
-        NodeLevel.enjeu: _("Enjeu"),
-        NodeLevel.orientation: _("Orientation stratégique"),
-        NodeLevel.objectif: _("Objectif opérationnel"),
-        NodeLevel.action: _("Action"),
-    }
-    return labels[level]
+    return _label(_LEVEL_LABELS, level)
 
 
 def pillar_label(pillar) -> str:
-    from participation.contract.models import Pillar
-
-    labels = {
-        Pillar.cohesion_sociale: _("Cohésion sociale"),
-        Pillar.cadre_de_vie: _("Cadre de vie et renouvellement urbain"),
-        Pillar.developpement_economique: _("Développement économique et emploi"),
-    }
-    return labels[pillar]
+    return _label(_PILLAR_LABELS, pillar)
 
 
 def position_label(position) -> str:
-    from participation.contract.models import OpinionPosition
-
-    labels = {
-        OpinionPosition.favourable: _("Favourable"),
-        OpinionPosition.reserved: _("Favourable with reservations"),
-        OpinionPosition.unfavourable: _("Unfavourable"),
-        OpinionPosition.tacit: _("Favourable (no opinion given before the deadline)"),
-    }
-    return labels[position]
+    return _label(_POSITION_LABELS, position)

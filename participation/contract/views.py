@@ -59,7 +59,7 @@ def show_contract():
     roots = structure.tree(contract)
     summary = queries.node_summaries(contract)
     return render_template("contract/show_contract.html", contract=contract, roots=roots, summary=summary,
-                           rounds=annual_report.rounds())
+                           rounds=annual_report.rounds(with_opinions=True))
 
 
 @blueprint.route("/contrat/<int:node_id>")
