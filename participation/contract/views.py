@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from participation import audit
 from participation.accounts.forms import EmptyForm
-from participation.contract import annual_report, blueprint, policy, queries, services, structure
+from participation.contract import annual_report, blueprint, display, policy, queries, services, structure
 from participation.contract.forms import (
     AnswerForm,
     ContractForm,
@@ -55,10 +55,8 @@ from participation.territory.services import roles_of
 def show_contract():
     contract = structure.current_contract()
     if contract is None:
-        return render_template("contract/show_contract.html", contract=None, roots=[], summary={})
-    roots = structure.tree(contract)
-    summary = queries.node_summaries(contract)
-    return render_template("contract/show_contract.html", contract=contract, roots=roots, summary=summary,
+        return render_template("contract/show_contract.html", contract=None, roots=[])
+    return render_template("contract/show_contract.html", contract=contract, roots=display.contract_tree(contract),
                            rounds=annual_report.rounds(with_opinions=True))
 
 
