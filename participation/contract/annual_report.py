@@ -91,12 +91,12 @@ def round_for_year(year: int) -> ReportRound | None:
 
 
 def rounds(with_opinions: bool = False) -> list[ReportRound]:
-    """Every round, latest first; ``with_opinions`` loads their opinions and observations in two statements."""
+    """Every round, latest first; ``with_opinions`` loads their opinions and observations in the same statement."""
     query = select(ReportRound).order_by(ReportRound.year.desc())
     if with_opinions:
         opinions = joinedload(ReportRound.opinions)
         query = query.options(opinions.joinedload(ConseilOpinion.conseil),
-                              opinions.selectinload(ConseilOpinion.observations)
+                              opinions.joinedload(ConseilOpinion.observations)
                               .joinedload(ReportObservation.contribution))
     return list(db.session.scalars(query).unique())
 

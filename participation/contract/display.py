@@ -52,8 +52,11 @@ class ShownNode:
     children: list[ShownNode] = field(default_factory=list)
 
 
-def contract_tree(contract: Contract) -> list[ShownNode]:
-    """The live tree of the contract with, per node, its linked contributions by status and the latest few."""
+def contract_page() -> tuple[Contract | None, list[ShownNode]]:
+    """The contract in force and its live tree with, per node, its contributions by status and the latest few."""
+    contract, roots = queries.current_tree()
+    if contract is None:
+        return None, []
     labels = services.label_maps()
     statuses, levels, pillars = labels["status"], labels["level"], labels["pillar"]
     tr = Translator()
@@ -86,4 +89,4 @@ def contract_tree(contract: Contract) -> list[ShownNode]:
                 out.more = tr.gettext("See the %(num)d contributions linked to %(code)s", num=total, code=node.code)
         return out
 
-    return [shown(root) for root in queries.public_tree(contract)]
+    return contract, [shown(root) for root in roots]

@@ -1,7 +1,10 @@
 """Read-only queries of the contract pages, written to stay a handful of statements whatever the size.
 
 They return plain rows (named tuples), not ORM objects: the pages show thousands of values, and
-loading an object per contribution costs more than the query itself.
+loading an object per contribution costs more than the query itself. Each round trip to the database
+counts too (on a busy server every one waits for the database to be scheduled), so what a page shows
+is read in as few statements as the shapes of the results allow; the statements are built once, at
+import, because building a select() costs about as much as running it on results this small.
 """
 
 from __future__ import annotations
@@ -10,9 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
-from participation.contract.models import Contract, ContractNode, Contribution, ContributionLink, ContributionStatus
+from participation.contract.models import (
+    Contract,
+    ContractNode,
+    Contribution,
+    ContributionEvent,
+    ContributionLink,
+    ContributionStatus,
+)
 from participation.extensions import db
 
 LATEST_PER_NODE = 3
@@ -22,7 +33,7 @@ _STATUS_ORDER = {status: index for index, status in enumerate(ContributionStatus
 @dataclass
 class NodeSummary:
     counts: dict[ContributionStatus, int] = field(default_factory=dict)
-    latest: list[Any] = field(default_factory=list)  # rows (node_id, id, title, status), latest first
+    latest: list[Any] = field(default_factory=list)  # rows (node_id, status, count, id, title, rank), latest first
 
     @property
     def total(self) -> int:
@@ -34,31 +45,67 @@ class NodeSummary:
         return ", ".join(f"{status_labels[status].lower()} {count}" for status, count in ordered)
 
 
-def status_counts_for_nodes(node_ids: list[int]) -> dict[int, dict[ContributionStatus, int]]:
-    counts: dict[int, dict[ContributionStatus, int]] = defaultdict(dict)
-    if not node_ids:
-        return counts
-    rows = db.session.execute(
-        select(ContributionLink.node_id, Contribution.status, func.count())
-        .join(Contribution, Contribution.id == ContributionLink.contribution_id)
-        .where(ContributionLink.node_id.in_(node_ids))
-        .group_by(ContributionLink.node_id, Contribution.status)
-    )
-    for node_id, status, count in rows:
-        counts[node_id][status] = count
-    return counts
+# ------------------------------------------------------------------------------------------ the tree
+
+# The contract in force is the one that starts last (structure.current_contract).
+_CURRENT_CONTRACT_ID = (select(Contract.id).order_by(Contract.starts_year.desc(), Contract.id.desc()).limit(1)
+                        .scalar_subquery())
+_TREE_COLUMNS = (ContractNode.id, ContractNode.parent_id, ContractNode.level, ContractNode.code, ContractNode.title,
+                 ContractNode.description, ContractNode.pillar, ContractNode.youth, ContractNode.gender_equality,
+                 ContractNode.anti_discrimination)
+_LIVE_NODE = and_(ContractNode.contract_id == Contract.id, ContractNode.deleted_at.is_(None))
+_CONTRACT_AND_NODES = (select(Contract, *_TREE_COLUMNS).outerjoin(ContractNode, _LIVE_NODE)
+                       .where(Contract.id == _CURRENT_CONTRACT_ID).order_by(ContractNode.position, ContractNode.id))
 
 
-# The statements of the contract page are built once: building a select() costs about as much as
-# running it on this small a result.
+@dataclass
+class TreeItem:
+    """A node of the contract as its pages show it: its row, and the items one level below."""
+
+    node: Any  # row of ContractNode columns
+    children: list[TreeItem] = field(default_factory=list)
+
+
+def current_tree() -> tuple[Contract | None, list[TreeItem]]:
+    """The contract in force and its live nodes as a tree of rows, siblings in their order (1 statement)."""
+    contract, items = None, {}
+    for row in db.session.execute(_CONTRACT_AND_NODES):
+        contract = row[0]
+        if row.id is not None:
+            items[row.id] = TreeItem(row)
+    roots: list[TreeItem] = []
+    for item in items.values():
+        if item.node.parent_id is None:
+            roots.append(item)
+        elif item.node.parent_id in items:
+            items[item.node.parent_id].children.append(item)
+    return contract, roots
+
+
+def nodes_of_contract_of(node_id: int) -> list[ContractNode]:
+    """Every node, removed ones too, of the contract that holds the node ``node_id`` (1 statement)."""
+    holder = aliased(ContractNode)
+    return list(db.session.scalars(select(ContractNode).where(
+        ContractNode.contract_id == select(holder.contract_id).where(holder.id == node_id).scalar_subquery())))
+
+
+def flatten(roots: list[TreeItem]) -> list[tuple[int, Any]]:
+    """(depth, node row) in reading order."""
+    out: list[tuple[int, Any]] = []
+
+    def visit(items: list[TreeItem], depth: int) -> None:
+        for item in items:
+            out.append((depth, item.node))
+            visit(item.children, depth + 1)
+
+    visit(roots, 0)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ node summaries
+
 _LIVE_NODES = (select(ContractNode.id).where(ContractNode.contract_id == bindparam("contract_id"),
                                              ContractNode.deleted_at.is_(None)).scalar_subquery())
-_COUNTS_BY_NODE = (
-    select(ContributionLink.node_id, Contribution.status, func.count())
-    .join(Contribution, Contribution.id == ContributionLink.contribution_id)
-    .where(ContributionLink.node_id.in_(_LIVE_NODES))
-    .group_by(ContributionLink.node_id, Contribution.status)
-)
 _RANKED = (
     select(ContributionLink.node_id.label("node_id"), Contribution.id.label("id"), Contribution.title.label("title"),
            Contribution.status.label("status"),
@@ -68,44 +115,38 @@ _RANKED = (
     .where(ContributionLink.node_id.in_(_LIVE_NODES))
     .subquery()
 )
-_LATEST_BY_NODE = (select(_RANKED.c.node_id, _RANKED.c.id, _RANKED.c.title, _RANKED.c.status)
-                   .where(_RANKED.c.rank <= LATEST_PER_NODE).order_by(_RANKED.c.node_id, _RANKED.c.rank))
+# Rows with a count: how many contributions of a node have a status; rows with a rank: its latest ones.
+_SUMMARIES = union_all(
+    select(ContributionLink.node_id.label("node_id"), Contribution.status.label("status"),
+           func.count().label("count"), cast(null(), Integer).label("id"), cast(null(), String).label("title"),
+           literal(0).label("rank"))
+    .join(Contribution, Contribution.id == ContributionLink.contribution_id)
+    .where(ContributionLink.node_id.in_(_LIVE_NODES))
+    .group_by(ContributionLink.node_id, Contribution.status),
+    select(_RANKED.c.node_id, _RANKED.c.status, cast(null(), Integer), _RANKED.c.id, _RANKED.c.title, _RANKED.c.rank)
+    .where(_RANKED.c.rank <= LATEST_PER_NODE),
+).order_by("node_id", "rank")
 
 
 def node_summaries(contract: Contract) -> dict[int, NodeSummary]:
-    """Per live node: how many linked contributions in each status, and the latest few (2 statements)."""
+    """Per live node: how many linked contributions in each status, and the latest few (1 statement)."""
     summaries: dict[int, NodeSummary] = defaultdict(NodeSummary)
-    for node_id, status, count in db.session.execute(_COUNTS_BY_NODE, {"contract_id": contract.id}):
-        summaries[node_id].counts[status] = count
-    for row in db.session.execute(_LATEST_BY_NODE, {"contract_id": contract.id}):
-        summaries[row.node_id].latest.append(row)
+    for row in db.session.execute(_SUMMARIES, {"contract_id": contract.id}):
+        if row.count is not None:
+            summaries[row.node_id].counts[row.status] = row.count
+        else:
+            summaries[row.node_id].latest.append(row)
     return summaries
 
 
-_TREE_COLUMNS = (ContractNode.id, ContractNode.parent_id, ContractNode.level, ContractNode.code, ContractNode.title,
-                 ContractNode.description, ContractNode.pillar, ContractNode.youth, ContractNode.gender_equality,
-                 ContractNode.anti_discrimination)
-_PUBLIC_TREE = (select(*_TREE_COLUMNS).where(ContractNode.contract_id == bindparam("contract_id"),
-                                             ContractNode.deleted_at.is_(None))
-                .order_by(ContractNode.position, ContractNode.id))
+# ------------------------------------------------------------------------------------------ follow-up page
+
+_FOLLOW_UP = (select(Contribution).where(Contribution.id == bindparam("contribution_id"))
+              .options(joinedload(Contribution.conseil), joinedload(Contribution.merged_into),
+                       joinedload(Contribution.events).joinedload(ContributionEvent.actor),
+                       joinedload(Contribution.links).joinedload(ContributionLink.node)))
 
 
-@dataclass
-class TreeItem:
-    """A node of the contract as the public page shows it: its row, and the items one level below."""
-
-    node: Any  # row of ContractNode columns
-    children: list[TreeItem] = field(default_factory=list)
-
-
-def public_tree(contract: Contract) -> list[TreeItem]:
-    """The live nodes of the contract as a tree of rows (what /contrat shows), siblings in their order."""
-    items = {row.id: TreeItem(row) for row in db.session.execute(_PUBLIC_TREE, {"contract_id": contract.id})}
-    roots: list[TreeItem] = []
-    for item in items.values():
-        if item.node.parent_id is None:
-            roots.append(item)
-        elif item.node.parent_id in items:
-            items[item.node.parent_id].children.append(item)
-    return roots
-
+def follow_up(contribution_id: int) -> Contribution | None:
+    """A contribution with its conseil, timeline (and who acted) and the nodes it is linked to (1 statement)."""
+    return db.session.scalars(_FOLLOW_UP, {"contribution_id": contribution_id}).unique().first()

@@ -195,24 +195,37 @@ def contribution_facts(scope: DashboardScope, parent_of: dict[int, int | None]) 
     """The contributions received in the scope, with the delay of their first answer and the nodes they count for.
 
     ``parent_of`` is the live tree of the contract ({node id: parent id}): links to nodes outside it are ignored.
-    Two statements; the rows are read as plain values (no time-zone or enum conversion per row, which cost
-    more than the query): both times are in UTC, only their difference is used.
+    One statement (a row per link, or one for an unlinked contribution), read as plain values: no time-zone or
+    enum conversion per row, which cost more than the query (both times are UTC, only their difference is used).
     """
     first_answer = (select(ContributionEvent.contribution_id, func.min(ContributionEvent.occurred_at).label("at"))
                     .where(ContributionEvent.kind == EventKind.answered)
                     .group_by(ContributionEvent.contribution_id).subquery("first_answer"))
-    in_scope = (Contribution.created_at >= scope.start, Contribution.created_at < scope.end,
-                _in_scope(Contribution.conseil_id, scope))
     rows = db.session.execute(
         select(Contribution.id, type_coerce(Contribution.kind, String), type_coerce(Contribution.status, String),
                Contribution.conseil_id, type_coerce(Contribution.created_at, DateTime),
-               type_coerce(first_answer.c.at, DateTime))
-        .outerjoin(first_answer, first_answer.c.contribution_id == Contribution.id).where(*in_scope))
+               type_coerce(first_answer.c.at, DateTime), ContributionLink.node_id)
+        .outerjoin(first_answer, first_answer.c.contribution_id == Contribution.id)
+        .outerjoin(ContributionLink, ContributionLink.contribution_id == Contribution.id)
+        .where(Contribution.created_at >= scope.start, Contribution.created_at < scope.end,
+               _in_scope(Contribution.conseil_id, scope)))
+    above: dict[int, tuple[int, ...]] = {}  # a node and the nodes above it
+    for node_id in parent_of:
+        chain, current = [], node_id
+        while current is not None and current in parent_of:
+            chain.append(current)
+            current = parent_of[current]
+        above[node_id] = tuple(chain)
     facts = ContributionFacts([], defaultdict(list), defaultdict(list), Counter(), Counter())
     delay_of: dict[int, float | None] = {}
+    nodes_of: dict[int, set[int]] = defaultdict(set)
     kinds: Counter = Counter()
     statuses: Counter = Counter()
-    for contribution_id, kind, status, conseil_id, created_at, answered_at in rows:
+    for contribution_id, kind, status, conseil_id, created_at, answered_at, node_id in rows:
+        if node_id is not None:
+            nodes_of[contribution_id].update(above.get(node_id, ()))
+        if contribution_id in delay_of:
+            continue
         delay = None
         if answered_at is not None:
             if isinstance(answered_at, str):  # SQLite returns a raw aggregate as text
@@ -225,20 +238,6 @@ def contribution_facts(scope: DashboardScope, parent_of: dict[int, int | None]) 
         statuses[status] += 1
     facts.kinds = Counter({ContributionKind(kind): n for kind, n in kinds.items()})
     facts.statuses = Counter({ContributionStatus(status): n for status, n in statuses.items()})
-    if not delay_of or not parent_of:
-        return facts
-    above: dict[int, tuple[int, ...]] = {}  # a node and the nodes above it
-    for node_id in parent_of:
-        chain, current = [], node_id
-        while current is not None and current in parent_of:
-            chain.append(current)
-            current = parent_of[current]
-        above[node_id] = tuple(chain)
-    nodes_of: dict[int, set[int]] = defaultdict(set)
-    for contribution_id, node_id in db.session.execute(
-            select(ContributionLink.contribution_id, ContributionLink.node_id)
-            .join(Contribution, Contribution.id == ContributionLink.contribution_id).where(*in_scope)):
-        nodes_of[contribution_id].update(above.get(node_id, ()))
     for contribution_id, nodes in nodes_of.items():
         delay = delay_of[contribution_id]
         for node_id in nodes:
@@ -280,17 +279,23 @@ class Territory:
 
 
 def territory() -> Territory:
-    """The conseils and QPV of the territory, in two statements."""
-    conseils = [Place(id_, name) for id_, name in db.session.execute(
-        select(Conseil.id, Conseil.name).order_by(Conseil.name))]
+    """The conseils and QPV of the territory (one statement)."""
+    conseils: list[Place] = []
     qpvs: dict[int, Place] = {}
     covering: dict[int, set[int]] = defaultdict(set)
-    for qpv_id, code, name, conseil_id in db.session.execute(
-            select(QPV.id, QPV.code, QPV.name, ConseilQPV.conseil_id)
-            .outerjoin(ConseilQPV, ConseilQPV.qpv_id == QPV.id).order_by(QPV.name)):
-        qpvs.setdefault(qpv_id, Place(qpv_id, name, code))
+    rows = db.session.execute(union_all(
+        select(literal("conseil", String(8)).label("kind"), Conseil.id.label("id"), Conseil.name.label("name"),
+               cast(null(), String(20)).label("code"), cast(null(), Integer).label("conseil_id")),
+        select(literal("qpv", String(8)), QPV.id, QPV.name, QPV.code, ConseilQPV.conseil_id)
+        .outerjoin(ConseilQPV, ConseilQPV.qpv_id == QPV.id),
+    ).order_by("kind", "name"))
+    for kind, id_, name, code, conseil_id in rows:
+        if kind == "conseil":
+            conseils.append(Place(id_, name))
+            continue
+        qpvs.setdefault(id_, Place(id_, name, code))
         if conseil_id is not None:
-            covering[qpv_id].add(conseil_id)
+            covering[id_].add(conseil_id)
     return Territory(conseils=conseils, qpvs=list(qpvs.values()), covering=covering)
 
 
@@ -363,19 +368,8 @@ def builtin_tables(scope: DashboardScope, places: Territory | None = None) -> li
 
 
 def _contract_tree() -> list[tuple[int, Any]]:
-    """(depth, node row) of the live tree of the current contract, in reading order."""
-    contract = structure.current_contract()
-    if contract is None:
-        return []
-    out: list[tuple[int, Any]] = []
-
-    def visit(items, depth: int) -> None:
-        for item in items:
-            out.append((depth, item.node))
-            visit(item.children, depth + 1)
-
-    visit(contract_queries.public_tree(contract), 0)
-    return out
+    """(depth, node row) of the live tree of the contract in force, in reading order."""
+    return contract_queries.flatten(contract_queries.current_tree()[1])
 
 
 def node_table(tree: list[tuple[int, Any]], facts: ContributionFacts) -> IndicatorTable:
