@@ -9,11 +9,10 @@ import, because building a select() costs about as much as running it on results
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from participation.contract.models import (
@@ -33,7 +32,7 @@ _STATUS_ORDER = {status: index for index, status in enumerate(ContributionStatus
 @dataclass
 class NodeSummary:
     counts: dict[ContributionStatus, int] = field(default_factory=dict)
-    latest: list[Any] = field(default_factory=list)  # rows (node_id, status, count, id, title, rank), latest first
+    latest: list[Any] = field(default_factory=list)  # rows (node_id, id, title, status, ...), latest first
 
     @property
     def total(self) -> int:
@@ -106,36 +105,33 @@ def flatten(roots: list[TreeItem]) -> list[tuple[int, Any]]:
 
 _LIVE_NODES = (select(ContractNode.id).where(ContractNode.contract_id == bindparam("contract_id"),
                                              ContractNode.deleted_at.is_(None)).scalar_subquery())
+# One row per contribution among the latest few of a node; each row also carries how many contributions
+# of its node have each status (window counts), so that one pass gives both and only the shown rows travel.
 _RANKED = (
     select(ContributionLink.node_id.label("node_id"), Contribution.id.label("id"), Contribution.title.label("title"),
            Contribution.status.label("status"),
            func.row_number().over(partition_by=ContributionLink.node_id,
-                                  order_by=(Contribution.created_at.desc(), Contribution.id.desc())).label("rank"))
+                                  order_by=(Contribution.created_at.desc(), Contribution.id.desc())).label("rank"),
+           *(func.count().filter(Contribution.status == status).over(partition_by=ContributionLink.node_id)
+             .label(f"n_{status.value}") for status in ContributionStatus))
     .join(Contribution, Contribution.id == ContributionLink.contribution_id)
     .where(ContributionLink.node_id.in_(_LIVE_NODES))
     .subquery()
 )
-# Rows with a count: how many contributions of a node have a status; rows with a rank: its latest ones.
-_SUMMARIES = union_all(
-    select(ContributionLink.node_id.label("node_id"), Contribution.status.label("status"),
-           func.count().label("count"), cast(null(), Integer).label("id"), cast(null(), String).label("title"),
-           literal(0).label("rank"))
-    .join(Contribution, Contribution.id == ContributionLink.contribution_id)
-    .where(ContributionLink.node_id.in_(_LIVE_NODES))
-    .group_by(ContributionLink.node_id, Contribution.status),
-    select(_RANKED.c.node_id, _RANKED.c.status, cast(null(), Integer), _RANKED.c.id, _RANKED.c.title, _RANKED.c.rank)
-    .where(_RANKED.c.rank <= LATEST_PER_NODE),
-).order_by("node_id", "rank")
+_SUMMARIES = select(_RANKED).where(_RANKED.c.rank <= LATEST_PER_NODE).order_by(_RANKED.c.node_id, _RANKED.c.rank)
+_COUNT_COLUMNS = tuple((status, f"n_{status.value}") for status in ContributionStatus)
 
 
 def node_summaries(contract: Contract) -> dict[int, NodeSummary]:
-    """Per live node: how many linked contributions in each status, and the latest few (1 statement)."""
-    summaries: dict[int, NodeSummary] = defaultdict(NodeSummary)
+    """Per live node with links: how many linked contributions in each status, and the latest few (1 statement)."""
+    summaries: dict[int, NodeSummary] = {}
     for row in db.session.execute(_SUMMARIES, {"contract_id": contract.id}):
-        if row.count is not None:
-            summaries[row.node_id].counts[row.status] = row.count
-        else:
-            summaries[row.node_id].latest.append(row)
+        summary = summaries.get(row.node_id)
+        if summary is None:
+            counts = row._mapping
+            summary = summaries[row.node_id] = NodeSummary(
+                counts={status: counts[column] for status, column in _COUNT_COLUMNS if counts[column]})
+        summary.latest.append(row)
     return summaries
 
 
