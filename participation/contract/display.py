@@ -34,7 +34,7 @@ class ShownContribution(NamedTuple):
     status_label: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ShownNode:
     """A node of the contract with everything the page prints about it."""
 
@@ -58,7 +58,8 @@ def contract_page() -> tuple[Contract | None, list[ShownNode]]:
     if contract is None:
         return None, []
     labels = services.label_maps()
-    statuses, levels, pillars = labels["status"], labels["level"], labels["pillar"]
+    levels, pillars = labels["level"], labels["pillar"]
+    statuses = {status.value: label for status, label in labels["status"].items()}
     tr = Translator()
     youth, equality, discrimination = (tr.gettext("Jeunesse"), tr.gettext("Égalité femmes-hommes"),
                                        tr.gettext("Lutte contre les discriminations"))
@@ -83,8 +84,8 @@ def contract_page() -> tuple[Contract | None, list[ShownNode]]:
         if total:
             out.heading = tr.ngettext("%(num)d contribution", "%(num)d contributions", total)
             out.counts = summary.counts_text(statuses)
-            out.latest = [ShownContribution(f"{follow_up}{row.id}", row.title, row.status.value, statuses[row.status])
-                          for row in summary.latest]
+            out.latest = [ShownContribution(f"{follow_up}{id_}", title, status, statuses[status])
+                          for id_, title, status in summary.latest]
             if total > len(out.latest):
                 out.more = tr.gettext("See the %(num)d contributions linked to %(code)s", num=total, code=node.code)
         return out

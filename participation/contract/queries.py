@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import String, and_, bindparam, func, select, type_coerce
 from sqlalchemy.orm import aliased, joinedload
 
 from participation.contract.models import (
@@ -26,19 +26,22 @@ from participation.contract.models import (
 from participation.extensions import db
 
 LATEST_PER_NODE = 3
-_STATUS_ORDER = {status: index for index, status in enumerate(ContributionStatus)}
+_STATUS_ORDER = {status.value: index for index, status in enumerate(ContributionStatus)}
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeSummary:
-    counts: dict[ContributionStatus, int] = field(default_factory=dict)
-    latest: list[Any] = field(default_factory=list)  # rows (node_id, id, title, status, ...), latest first
+    """The contributions linked to one node. Statuses are their stored values ("retained"): the summaries of
+    a whole contract are thousands of lookups, and hashing an enum member costs a Python call each."""
+
+    counts: dict[str, int]  # status value: number of linked contributions
+    latest: list[tuple[int, str, str]] = field(default_factory=list)  # (id, title, status value), latest first
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def counts_text(self, status_labels: dict[ContributionStatus, str]) -> str:
+    def counts_text(self, status_labels: dict[str, str]) -> str:
         """"retained 4, received 2": the most frequent status first (statuses in their order on ties)."""
         ordered = sorted(self.counts.items(), key=lambda item: (-item[1], _STATUS_ORDER[item[0]]))
         return ", ".join(f"{status_labels[status].lower()} {count}" for status, count in ordered)
@@ -109,7 +112,7 @@ _LIVE_NODES = (select(ContractNode.id).where(ContractNode.contract_id == bindpar
 # of its node have each status (window counts), so that one pass gives both and only the shown rows travel.
 _RANKED = (
     select(ContributionLink.node_id.label("node_id"), Contribution.id.label("id"), Contribution.title.label("title"),
-           Contribution.status.label("status"),
+           type_coerce(Contribution.status, String).label("status"),
            func.row_number().over(partition_by=ContributionLink.node_id,
                                   order_by=(Contribution.created_at.desc(), Contribution.id.desc())).label("rank"),
            *(func.count().filter(Contribution.status == status).over(partition_by=ContributionLink.node_id)
@@ -119,19 +122,18 @@ _RANKED = (
     .subquery()
 )
 _SUMMARIES = select(_RANKED).where(_RANKED.c.rank <= LATEST_PER_NODE).order_by(_RANKED.c.node_id, _RANKED.c.rank)
-_COUNT_COLUMNS = tuple((status, f"n_{status.value}") for status in ContributionStatus)
+_COUNT_COLUMNS = tuple((status.value, 5 + index) for index, status in enumerate(ContributionStatus))
 
 
 def node_summaries(contract: Contract) -> dict[int, NodeSummary]:
     """Per live node with links: how many linked contributions in each status, and the latest few (1 statement)."""
     summaries: dict[int, NodeSummary] = {}
     for row in db.session.execute(_SUMMARIES, {"contract_id": contract.id}):
-        summary = summaries.get(row.node_id)
+        node_id = row[0]
+        summary = summaries.get(node_id)
         if summary is None:
-            counts = row._mapping
-            summary = summaries[row.node_id] = NodeSummary(
-                counts={status: counts[column] for status, column in _COUNT_COLUMNS if counts[column]})
-        summary.latest.append(row)
+            summary = summaries[node_id] = NodeSummary({status: row[i] for status, i in _COUNT_COLUMNS if row[i]})
+        summary.latest.append((row[1], row[2], row[3]))
     return summaries
 
 
