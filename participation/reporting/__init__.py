@@ -16,9 +16,13 @@ blueprint = Blueprint("reporting", __name__)
 
 
 def init_app(app: Flask, registry: Registry) -> None:
-    from participation.reporting import policy, views  # noqa: F401 - routes
+    from participation.reporting import charts, policy, views  # noqa: F401 - routes
 
     app.jinja_env.filters["format_figure"] = format_figure
+    app.jinja_env.globals.update(
+        figure_cells=pass_context(lambda context, row: charts.table_cells(row, _context_locale(context))),
+        chart_bars=pass_context(lambda context, table: charts.chart_bars(table, _context_locale(context))),
+    )
 
     registry.back_office_nav.append(NavItem("reporting.dashboard", _l("Dashboard"), 590,
                                             visible=policy.can_see_dashboard))
@@ -33,11 +37,19 @@ def format_figure(context, value) -> str:
     The dashboard puts its language in the context (``figure_locale``): looking it up per figure costs
     more than formatting it.
     """
+    return format_figure_in(value, _context_locale(context))
+
+
+def format_figure_in(value, locale: str) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return _formatted(value, type(value), context.get("figure_locale") or _locale())
+    return _formatted(value, type(value), locale)
+
+
+def _context_locale(context) -> str:
+    return context.get("figure_locale") or _locale()
 
 
 def _locale() -> str:
