@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import DateTime, Float, Integer, String, case, cast, func, literal, null, select, type_coerce, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from participation.accounts.models import Gender, User
 from participation.contract import annual_report, structure
@@ -199,8 +199,12 @@ def contribution_facts(scope: DashboardScope, parent_of: dict[int, int | None]) 
     thousands of times and enums cost more than the query. PostgreSQL gives the exact difference in seconds
     (as Python's ``total_seconds()`` would); SQLite gives both times and Python subtracts them.
     """
+    received = (Contribution.created_at >= scope.start, Contribution.created_at < scope.end)
+    answered = aliased(Contribution)
     first_answer = (select(ContributionEvent.contribution_id, func.min(ContributionEvent.occurred_at).label("at"))
-                    .where(ContributionEvent.kind == EventKind.answered)
+                    .join(answered, answered.id == ContributionEvent.contribution_id)
+                    .where(ContributionEvent.kind == EventKind.answered, answered.created_at >= scope.start,
+                           answered.created_at < scope.end)
                     .group_by(ContributionEvent.contribution_id).subquery("first_answer"))
     in_database = db.engine.dialect.name == "postgresql"
     if in_database:
@@ -212,8 +216,7 @@ def contribution_facts(scope: DashboardScope, parent_of: dict[int, int | None]) 
                Contribution.conseil_id, ContributionLink.node_id, *times)
         .outerjoin(first_answer, first_answer.c.contribution_id == Contribution.id)
         .outerjoin(ContributionLink, ContributionLink.contribution_id == Contribution.id)
-        .where(Contribution.created_at >= scope.start, Contribution.created_at < scope.end,
-               _in_scope(Contribution.conseil_id, scope)))
+        .where(*received, _in_scope(Contribution.conseil_id, scope)))
     if not in_database:
         rows = ((*row[:5], (row[6] - row[5]).total_seconds() if row[6] is not None else None) for row in rows)
     above: dict[int, tuple[int, ...]] = {}  # a node and the nodes above it
