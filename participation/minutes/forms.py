@@ -49,10 +49,11 @@ def reason_field(label=None) -> TextAreaField:
 class RuleForm(FlaskForm):
     quorum_basis = RadioField(_l("The quorum counts"), choices=[], validators=[InputRequired(_l("Choose one."))])
     quorum_percent = IntegerField(
-        _l("Share of them who must be present (%)"),
+        _l("Share of them who must be present, in percent"),
         validators=[InputRequired(_l("This field is required.")),
-                    NumberRange(min=1, max=100, message=_l("Give a share between 1 and 100 %."))],
-        description=_l("Rounded up: 50 % of 15 titulaires means 8 present. Only plenary meetings need a quorum."),
+                    NumberRange(min=1, max=100, message=_l("Give a percentage between 1 and 100."))],
+        description=_l("Rounded up: with 15 titulaires and 50, at least 8 must be present. Only plenary meetings "
+                            "need a quorum."),
         render_kw={"inputmode": "numeric"},
     )
     review_days = IntegerField(

@@ -108,7 +108,7 @@ def get_rule(conseil: Conseil) -> MinutesRule:
 def save_rule(conseil: Conseil, data: RuleData, actor: User) -> MinutesRule:
     """Set how the conseil counts its quorum and how long members review minutes."""
     if not 1 <= data.quorum_percent <= 100:
-        raise MinutesError(_("Give a share between 1 and 100 %."), "quorum_percent")
+        raise MinutesError(_("Give a percentage between 1 and 100."), "quorum_percent")
     if not 1 <= data.review_days <= 90:
         raise MinutesError(_("Give between 1 and 90 days."), "review_days")
     rule = get_rule(conseil)
