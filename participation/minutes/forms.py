@@ -187,7 +187,7 @@ class LiftRedactionForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    target = SelectField(_l("About"), choices=[])
+    target = SelectField(_l("About"), choices=[], validators=[InputRequired(_l("Choose a part of these minutes."))])
     body = TextAreaField(_l("Your comment"), validators=[max_length(5000)], render_kw={"rows": 4})
     proposed_text = TextAreaField(
         _l("Proposed wording"), validators=[max_length(50_000)],

@@ -28,6 +28,7 @@ from participation.minutes.models import (
     Minutes,
     MinutesRevision,
     MinutesStatus,
+    PublicName,
 )
 from participation.pdf import PdfDocument
 from participation.territory.models import Membership
@@ -111,14 +112,26 @@ def due_label(value: str | None) -> str:
     return format_day(datetime.fromisoformat(value).date()) if value else _("no due date")
 
 
-def my_public_name(user: Any, minutes: Minutes) -> str | None:
-    membership = services.db.session.scalar(
+def _membership(user: Any, minutes: Minutes) -> Membership | None:
+    return services.db.session.scalar(
         select(Membership).where(Membership.conseil_id == minutes.conseil_id, Membership.user_id == user.id,
                                  Membership.ended_on.is_(None))
     )
+
+
+def my_public_name(user: Any, minutes: Minutes) -> str | None:
+    membership = _membership(user, minutes)
     if membership is None:
         return None
     return services.public_name(user, membership, services.name_choice(user))
+
+
+def effective_name_choice(user: Any, minutes: Minutes) -> PublicName | None:
+    """The person's choice, or what applies without one (their name if listed publicly, else initials)."""
+    membership = _membership(user, minutes)
+    if membership is None:
+        return None
+    return services.name_choice(user) or (PublicName.name if membership.listed_publicly else PublicName.initials)
 
 
 # ---------------------------------------------------------------- plain lines, for comparisons

@@ -192,7 +192,7 @@ def public_name(user: User, membership: Membership, choice: PublicName | None) -
         return _("former participant")
     show = choice or (PublicName.name if membership.listed_publicly else PublicName.initials)
     name = user.display_name if show == PublicName.name else initials(user.display_name)
-    if membership.organisation and membership.organisation not in name:
+    if membership.organisation and "(" not in name:
         name = f"{name} ({membership.organisation})"
     return name
 

@@ -202,7 +202,8 @@ def _review_page(meeting: Meeting, comment_form: CommentForm | None = None, stat
     if comment_form is None:
         comment_form = CommentForm(formdata=None, data={"target": request.args.get("cible", "")})
     comment_form.target.choices = choices(targets)
-    choice = services.name_choice(current_user) if policy.can_choose_name(current_user, minutes) else None
+    choice = rendering.effective_name_choice(current_user, minutes) if policy.can_choose_name(
+        current_user, minutes) else None
     name_form = NameChoiceForm(formdata=None, data={"show": choice.value if choice else None})
     return render_template(
         "minutes/review_minutes.html", meeting=meeting, minutes=minutes, revision=revision, document=document,
