@@ -37,8 +37,9 @@ STATUSES = (AttendanceStatus.present, AttendanceStatus.excused, AttendanceStatus
 STEPS = (MinutesStatus.draft, MinutesStatus.in_review, MinutesStatus.approved, MinutesStatus.published)
 
 
-def names_for(document: dict[str, Any], public: bool) -> dict[int, str]:
-    return services.attendance_names([row["membership_id"] for row in document["attendance"]], public)
+def names_for(document: dict[str, Any], public: bool, conseil_id: int) -> dict[int, str]:
+    """How each person of the revision's attendance is named for this reader (one query)."""
+    return services.attendance_names(conseil_id, [row["membership_id"] for row in document["attendance"]], public)
 
 
 def attendance_groups(document: dict[str, Any], names: dict[int, str]) -> list[tuple[str, list[str]]]:
@@ -196,7 +197,7 @@ def document_lines(document: dict[str, Any], names: dict[int, str], public: bool
 def minutes_pdf(meeting: Any, minutes: Minutes, revision: MinutesRevision) -> bytes:
     """The published version as a PDF: the same content as the public page."""
     document = revision.content
-    names = names_for(document, public=True)
+    names = names_for(document, True, meeting.conseil_id)
     config = current_app.config
     pdf = PdfDocument(
         document["meeting"]["title"], subtitle=f"{meeting.conseil.name} – {meeting_line(document)}",

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from participation import audit
@@ -190,32 +190,44 @@ def public_name(user: User, membership: Membership, choice: PublicName | None) -
     """As the person chose; by default their profile name if they are listed publicly, else their initials."""
     if user.is_deleted:
         return _("former participant")
-    show = choice or (PublicName.name if membership.listed_publicly else PublicName.initials)
-    name = user.display_name if show == PublicName.name else initials(user.display_name)
-    if membership.organisation and "(" not in name:
-        name = f"{name} ({membership.organisation})"
+    return _public_name(user.display_name, membership.listed_publicly, membership.organisation, choice)
+
+
+def _public_name(display_name: str, listed_publicly: bool, organisation: str | None,
+                 choice: PublicName | None) -> str:
+    show = choice or (PublicName.name if listed_publicly else PublicName.initials)
+    name = display_name if show == PublicName.name else initials(display_name)
+    if organisation and "(" not in name:
+        name = f"{name} ({organisation})"
     return name
 
 
-def attendance_names(membership_ids: Iterable[int], public: bool) -> dict[int, str]:
-    """Names of the people of an attendance list, for the public or for the conseil's team (one query)."""
-    ids = list(membership_ids)
-    if not ids:
+def attendance_names(conseil_id: int, membership_ids: Iterable[int], public: bool) -> dict[int, str]:
+    """Names of the people of an attendance list, for the public or for the conseil's team (one query).
+
+    Every membership of an attendance list belongs to the meeting's conseil, so the query selects by
+    conseil (one parameter, whatever the size of the list) and keeps the ones asked for.
+    """
+    wanted = set(membership_ids)
+    if not wanted:
         return {}
     rows = db.session.execute(
-        select(Membership, User, NameChoice.show)
+        select(Membership.id, Membership.listed_publicly, Membership.organisation, User.display_name,
+               User.deleted_at, NameChoice.show)
         .join(User, User.id == Membership.user_id)
         .outerjoin(NameChoice, NameChoice.user_id == User.id)
-        .where(Membership.id.in_(ids))
+        .where(Membership.conseil_id == conseil_id)
     ).all()
     names = {}
-    for membership, user, choice in rows:
-        if public:
-            names[membership.id] = public_name(user, membership, choice)
-        elif user.is_deleted:
-            names[membership.id] = _("former participant")
+    for membership_id, listed, organisation, display_name, deleted_at, choice in rows:
+        if membership_id not in wanted:
+            continue
+        if deleted_at is not None:
+            names[membership_id] = _("former participant")
+        elif public:
+            names[membership_id] = _public_name(display_name, listed, organisation, choice)
         else:
-            names[membership.id] = user.display_name
+            names[membership_id] = display_name
     return names
 
 
@@ -401,8 +413,10 @@ def _save_revision(minutes: Minutes, author: User | None, summary: str, reason: 
 
 
 def get_revision(minutes: Minutes, number: int) -> MinutesRevision | None:
+    """One revision, with its content (one query)."""
     return db.session.scalar(
-        select(MinutesRevision).where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.number == number)
+        select(MinutesRevision).options(undefer(MinutesRevision.content))
+        .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.number == number)
     )
 
 
@@ -412,6 +426,16 @@ def current_revision(minutes: Minutes) -> MinutesRevision | None:
 
 def published_revision(minutes: Minutes) -> MinutesRevision | None:
     return get_revision(minutes, minutes.published_number) if minutes.published_number else None
+
+
+def corrections(minutes: Minutes) -> list[tuple[datetime, str | None]]:
+    """(when, reason) of each correction of the published minutes, newest first."""
+    rows = db.session.execute(
+        select(MinutesRevision.created_at, MinutesRevision.reason)
+        .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.published.is_(True))
+        .order_by(MinutesRevision.number.desc())
+    ).all()
+    return [(row.created_at, row.reason) for row in rows[:-1]]
 
 
 def list_revisions(minutes: Minutes, public: bool) -> list[MinutesRevision]:
@@ -953,8 +977,9 @@ def publish(minutes: Minutes, actor: User, now: datetime | None = None) -> None:
 # ---------------------------------------------------------------- contributions to the contract
 
 
-def contributions_of(minutes: Minutes) -> dict[int, Contribution]:
-    ids = [decision.id for decision in minutes.decisions]
+def contributions_of(minutes: Minutes, decision_ids: Iterable[int] | None = None) -> dict[int, Contribution]:
+    """The contributions made from the decisions (by id) of these minutes."""
+    ids = list(decision_ids) if decision_ids is not None else [decision.id for decision in minutes.decisions]
     if not ids:
         return {}
     return {c.source_id: c for c in db.session.scalars(
@@ -1032,7 +1057,7 @@ def list_published(conseil_id: int | None, year: int | None, page: int, per_page
     query = (
         select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
         .where(Minutes.status == MinutesStatus.published)
-        .options(selectinload(Meeting.conseil))
+        .options(joinedload(Meeting.conseil))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     )
     if conseil_id:
@@ -1045,22 +1070,22 @@ def list_published(conseil_id: int | None, year: int | None, page: int, per_page
     return paginate(query, page, per_page)
 
 
-def published_years() -> list[int]:
-    dates = db.session.execute(
-        select(func.min(Meeting.starts_at), func.max(Meeting.starts_at))
-        .join(Minutes, Minutes.meeting_id == Meeting.id).where(Minutes.status == MinutesStatus.published)
-    ).one()
-    if dates[0] is None:
-        return []
-    return list(range(dates[1].year, dates[0].year - 1, -1))
+def published_index() -> tuple[list[Conseil], list[int]]:
+    """The conseils that have published minutes, and the years of those minutes, newest first (one query)."""
+    rows = db.session.execute(
+        select(Conseil, func.min(Meeting.starts_at), func.max(Meeting.starts_at))
+        .join(Minutes, Minutes.conseil_id == Conseil.id)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(Minutes.status == MinutesStatus.published, Conseil.archived_at.is_(None))
+        .group_by(Conseil.id).order_by(Conseil.name)
+    ).all()
+    if not rows:
+        return [], []
+    from participation.i18n import PARIS
 
-
-def conseils_with_minutes() -> list[Conseil]:
-    return list(db.session.scalars(
-        select(Conseil).where(Conseil.archived_at.is_(None), Conseil.id.in_(
-            select(Minutes.conseil_id).where(Minutes.status == MinutesStatus.published)
-        )).order_by(Conseil.name)
-    ))
+    first = min(row[1] for row in rows).astimezone(PARIS).year
+    last = max(row[2] for row in rows).astimezone(PARIS).year
+    return [row[0] for row in rows], list(range(last, first - 1, -1))
 
 
 def in_review_for_member(user: User) -> list[Meeting]:
@@ -1136,3 +1161,19 @@ def export_user_data(user: User) -> dict[str, Any]:
 def forget_user(user: User) -> None:
     """On account deletion: the naming choice goes; comments stay, shown as a former participant's."""
     db.session.query(NameChoice).filter(NameChoice.user_id == user.id).delete()
+
+
+def action_follow_up(minutes: Minutes) -> dict[int, tuple[ActionStatus, datetime | None]]:
+    """Where each action item of the minutes stands today: id → (status, when it last changed)."""
+    return {row.id: (row.status, row.status_changed_at) for row in db.session.execute(
+        select(ActionItem.id, ActionItem.status, ActionItem.status_changed_at)
+        .where(ActionItem.minutes_id == minutes.id)
+    )}
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting with its minutes and conseil (one query)."""
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id)
+        .options(joinedload(Meeting.minutes), joinedload(Meeting.conseil))
+    )

@@ -66,7 +66,7 @@ def _today():
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = services.load_meeting(meeting_id)
     if meeting is None or meeting.minutes is None:
         abort(404)
     return meeting
@@ -93,14 +93,14 @@ def _rerender(template: str, status: int = 422, **context):
 
 @blueprint.route("/comptes-rendus")
 def list_minutes():
-    conseils = services.conseils_with_minutes()
+    conseils, years = services.published_index()
     slug = request.args.get("conseil", "")
     conseil = next((c for c in conseils if c.slug == slug), None)
     year = request.args.get("annee", type=int)
     page = services.list_published(conseil.id if conseil else None, year, request.args.get("page", 1, type=int))
     to_review = services.in_review_for_member(current_user) if current_user.is_authenticated else []
     return render_template("minutes/list_minutes.html", page=page, conseils=conseils, conseil=conseil, year=year,
-                           years=services.published_years(), to_review=to_review)
+                           years=years, to_review=to_review)
 
 
 def _published_or_redirect(meeting: Meeting):
@@ -121,13 +121,12 @@ def show_minutes(meeting_id: int):
     minutes = meeting.minutes
     revision = services.published_revision(minutes)
     document = revision.content
-    # Every public revision after the first one is a correction, with its reason.
-    corrections = services.list_revisions(minutes, public=True)[:-1]
     return render_template(
         "minutes/show_minutes.html", meeting=meeting, minutes=minutes, revision=revision, document=document,
-        names=rendering.names_for(document, public=True), public=True,
-        corrections=corrections, follow_up=services.contributions_of(minutes),
-        actions_now={a.id: a for a in minutes.action_items},
+        names=rendering.names_for(document, True, meeting.conseil_id), public=True,
+        corrections=services.corrections(minutes),
+        follow_up=services.contributions_of(minutes, [d["id"] for d in document["decisions"]]),
+        actions_now=services.action_follow_up(minutes) if document["actions"] else {},
     )
 
 
@@ -174,8 +173,8 @@ def show_revision(meeting_id: int, number: int):
     public = not internal or request.args.get("version") == "publique"
     document = revision.content
     return render_template("minutes/show_revision.html", meeting=meeting, minutes=minutes, revision=revision,
-                           document=document, names=rendering.names_for(document, public=public), public=public,
-                           internal=internal)
+                           document=document, names=rendering.names_for(document, public, meeting.conseil_id),
+                           public=public, internal=internal)
 
 
 @blueprint.route("/comptes-rendus/<int:meeting_id>/comparer")
@@ -187,8 +186,10 @@ def compare_revisions(meeting_id: int):
     old = _visible_revision(minutes, request.args.get("de", type=int), internal)
     new = _visible_revision(minutes, request.args.get("a", type=int), internal)
     public = not internal
-    old_lines = rendering.document_lines(old.content, rendering.names_for(old.content, public), public)
-    new_lines = rendering.document_lines(new.content, rendering.names_for(new.content, public), public)
+    old_lines = rendering.document_lines(old.content, rendering.names_for(old.content, public, meeting.conseil_id),
+                                         public)
+    new_lines = rendering.document_lines(new.content, rendering.names_for(new.content, public, meeting.conseil_id),
+                                         public)
     return render_template("minutes/compare_revisions.html", meeting=meeting, minutes=minutes, old=old, new=new,
                            blocks=diff.compare(old_lines, new_lines),
                            revisions=services.list_revisions(minutes, public=not internal))
@@ -207,7 +208,8 @@ def _review_page(meeting: Meeting, comment_form: CommentForm | None = None, stat
     name_form = NameChoiceForm(formdata=None, data={"show": choice.value if choice else None})
     return render_template(
         "minutes/review_minutes.html", meeting=meeting, minutes=minutes, revision=revision, document=document,
-        names=rendering.names_for(document, public=False), public=False, comments=services.comments_of(minutes),
+        names=rendering.names_for(document, False, meeting.conseil_id), public=False,
+        comments=services.comments_of(minutes),
         comment_form=comment_form, name_form=name_form, name_choice=choice, action_form=EmptyForm(formdata=None),
         review_open=services.review_open(minutes), target_labels=dict(targets),
         my_public_name=rendering.my_public_name(current_user, minutes) if policy.can_choose_name(
@@ -326,7 +328,8 @@ def manage_meeting(meeting_id: int):
     comments = services.comments_of(minutes)
     return render_template(
         "minutes/manage_meeting.html", meeting=meeting, minutes=minutes, revision=revision, document=document,
-        names=rendering.names_for(document, public=False), public=False, quorum=services.meeting_quorum(meeting),
+        names=rendering.names_for(document, False, meeting.conseil_id), public=False,
+        quorum=services.meeting_quorum(meeting),
         comments=comments, comment_total=sum(len(c) for c in comments.values()),
         follow_up=services.contributions_of(minutes), action_form=EmptyForm(formdata=None),
         status_forms={a.id: ActionStatusForm(formdata=None, prefix=f"a{a.id}", data={"status": a.status.value})
@@ -369,7 +372,7 @@ def record_attendance(meeting_id: int):
     meeting = _load_meeting(meeting_id)
     authorize(policy.can_edit(current_user, meeting.minutes))
     memberships = services.eligible_memberships(meeting)
-    names = services.attendance_names([m.id for m in memberships], public=False)
+    names = services.attendance_names(meeting.conseil_id, [m.id for m in memberships], public=False)
     form_class = attendance_form_class(memberships, names)
     recorded = services.attendance_of(meeting)
     if request.method == "GET":

@@ -368,13 +368,13 @@ def test_names_follow_each_person_s_choice_and_deletion(team, roles, record_pres
     members[2].user.display_name = "Joseph Mendy"
     record_presence(meeting, roles.animator, members[:3])
     document = services.current_revision(meeting.minutes).content
-    public = rendering.names_for(document, public=True)
+    public = rendering.names_for(document, True, meeting.conseil_id)
     assert public[listed.id] == "Amina Benali" and public[members[2].id] == "J. M."
     services.set_name_choice(listed.user, PublicName.initials)
-    assert rendering.names_for(document, public=True)[listed.id] == "A. B."
-    assert rendering.names_for(document, public=False)[listed.id] == "Amina Benali"
+    assert rendering.names_for(document, True, meeting.conseil_id)[listed.id] == "A. B."
+    assert rendering.names_for(document, False, meeting.conseil_id)[listed.id] == "Amina Benali"
     delete_account(members[2].user)
-    assert rendering.names_for(document, public=True)[members[2].id] == "ancien participant"
+    assert rendering.names_for(document, True, meeting.conseil_id)[members[2].id] == "ancien participant"
     assert services.initials("Mireille Petit (Centre social)") == "M. P."
     assert services.initials("Jean-Luc B.") == "J. L. B."
 
@@ -420,7 +420,7 @@ def test_published_list_filters_by_conseil_and_year(roles, make_meeting, make_de
     assert [m.title for m in services.list_published(None, None, 1).items] == ["Plénière 2026", "Ailleurs",
                                                                                "Plénière 2025"]
     assert [m.title for m in services.list_published(roles.conseil.id, 2025, 1).items] == ["Plénière 2025"]
-    assert services.published_years() == [2026, 2025]
+    assert services.published_index()[1] == [2026, 2025]
 
 
 def test_personal_data_export_and_account_deletion(team, roles, record_presence):
