@@ -44,12 +44,10 @@ def names_for(document: dict[str, Any], public: bool, conseil_id: int) -> dict[i
 
 def attendance_groups(document: dict[str, Any], names: dict[int, str]) -> list[tuple[str, list[str]]]:
     """(status, names) for present, excused and absent, in the order of the revision."""
-    groups = []
-    for status in STATUSES:
-        people = [names.get(row["membership_id"], "?") for row in document["attendance"]
-                  if row["status"] == status.value]
-        groups.append((status.value, people))
-    return groups
+    groups: dict[str, list[str]] = {status.value: [] for status in STATUSES}
+    for row in document["attendance"]:
+        groups[row["status"]].append(names.get(row["membership_id"], "?"))
+    return list(groups.items())
 
 
 def status_heading(status: str, count: int) -> str:

@@ -447,3 +447,36 @@ def factories_make_animator(roles):
     make_animator(roles.conseil, user)
     db.session.commit()
     return user
+
+
+def test_statements_do_not_grow_with_the_rows_shown(app, client, roles, make_meeting, make_member, make_decision,
+                                                    record_presence, publish_minutes):
+    from participation.sqlcount import count_statements
+
+    def publish_one(members: int, decisions: int, title: str):
+        for _ in range(members):
+            make_member(roles.conseil)
+        meeting = make_meeting(roles.conseil, roles.animator, title=title)
+        record_presence(meeting, roles.animator, list(roles.conseil.memberships))
+        for _ in range(decisions):
+            make_decision(meeting, roles.animator)
+            services.add_action_item(meeting.minutes, services.ActionData("Agir", "Mairie", date(2030, 1, 1)),
+                                     roles.animator, date(2026, 1, 1))
+        publish_minutes(meeting, roles.animator)
+        db.session.commit()
+        return meeting
+
+    small = publish_one(1, 1, "Petite")
+
+    def statements(path: str) -> int:
+        client.get(path)
+        with count_statements() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    list_small, page_small = statements("/comptes-rendus"), statements(f"/comptes-rendus/{small.id}")
+    big = publish_one(12, 6, "Grande")
+    for n in range(4):
+        publish_one(0, 1, f"Autre {n}")
+    assert statements("/comptes-rendus") == list_small
+    assert statements(f"/comptes-rendus/{big.id}") == page_small
