@@ -103,6 +103,15 @@ def meeting_line(document: dict[str, Any]) -> str:
     return " – ".join(parts)
 
 
+def workshop_url(workshop_id: int | None) -> str | None:
+    """The page of the linked workshop, when the workshops capability is installed."""
+    if not workshop_id or "workshops.show_workshop" not in current_app.view_functions:
+        return None
+    from flask import url_for
+
+    return url_for("workshops.show_workshop", workshop_id=workshop_id)
+
+
 def action_status_label(value: str) -> str:
     return label(ActionStatus(value))
 

@@ -480,3 +480,17 @@ def test_statements_do_not_grow_with_the_rows_shown(app, client, roles, make_mee
         publish_one(0, 1, f"Autre {n}")
     assert statements("/comptes-rendus") == list_small
     assert statements(f"/comptes-rendus/{big.id}") == page_small
+
+
+def test_a_linked_workshop_is_linked_once_the_workshops_pages_exist(app, client, roles, make_meeting, make_decision,
+                                                                    publish_minutes):
+    app.add_url_rule("/ateliers/<int:workshop_id>", endpoint="workshops.show_workshop",
+                     view_func=lambda workshop_id: f"atelier {workshop_id}")
+    meeting = make_meeting(roles.conseil, roles.animator, kind=services.MeetingKind.workshop)
+    data = services.MeetingData(kind=meeting.kind, title=meeting.title, starts_at=meeting.starts_at,
+                                agenda=[item.title for item in meeting.agenda_items], workshop_id=42)
+    services.update_meeting(meeting, data, roles.animator)
+    make_decision(meeting, roles.animator)
+    publish_minutes(meeting, roles.animator)
+    db.session.commit()
+    assert 'href="/ateliers/42"' in client.get(f"/comptes-rendus/{meeting.id}").text
