@@ -19,6 +19,7 @@ CAPABILITIES = (
     "territory",
     "contract",
     "minutes",
+    "reporting",
     "admin",
 )
 

@@ -1,7 +1,7 @@
 """Minutes: meetings, attendance, quorum rule, minutes with revisions, review comments, decisions, action items, redactions
 
 Revision ID: 9c959881d1d4
-Revises: 0356cf464c06
+Revises: e2b5a9189f03
 Create Date: 2026-11-22 01:33:38.667567
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c959881d1d4'
-down_revision = '0356cf464c06'
+down_revision = 'e2b5a9189f03'
 branch_labels = None
 depends_on = None
 

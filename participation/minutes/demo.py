@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from participation.db import utcnow
@@ -186,11 +185,9 @@ def _bureau_in_review(context: DemoContext) -> None:
 
 
 def load(context: DemoContext) -> None:
-    # Mails are rendered with the site's context processors, which expect a request (the CLI has none).
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        _plenary_peupliers(context)
-        _copil_centre_gare(context)
-        _bureau_in_review(context)
+    _plenary_peupliers(context)
+    _copil_centre_gare(context)
+    _bureau_in_review(context)
     # Karim prefers his initials in published minutes.
     if services.name_choice(context.users["karim"]) is None:
         services.set_name_choice(context.users["karim"], PublicName.initials)
