@@ -114,6 +114,63 @@ def outbox(recipient: str | None = None) -> list[OutboxMessage]:
     return list(db.session.scalars(query))
 
 
+# ---------------------------------------------------------------- minutes (meetings, review, decisions)
+
+def make_meeting(conseil: Conseil, animator: User | None = None, *, title: str = "Plénière du 3 mars 2026",
+                 kind: Any = None, starts_at: Any = None,
+                 agenda: tuple[str, ...] = ("Budget participatif", "Questions diverses")) -> Any:
+    from datetime import UTC, datetime
+
+    from participation.minutes.models import MeetingKind
+    from participation.minutes.services import MeetingData, create_meeting
+
+    animator = animator or make_animator(conseil)
+    return create_meeting(conseil, MeetingData(
+        kind=kind or MeetingKind.plenary, title=title, place="Maison du projet",
+        starts_at=starts_at or datetime(2026, 3, 3, 17, 30, tzinfo=UTC), agenda=list(agenda),
+    ), animator)
+
+
+def record_presence(meeting: Any, animator: User, present: list[Membership], excused: tuple = (),
+                    other: int = 0) -> None:
+    from participation.minutes.models import AttendanceStatus
+    from participation.minutes.services import eligible_memberships, record_attendance
+
+    statuses = {}
+    for membership in eligible_memberships(meeting):
+        if membership in present:
+            statuses[membership.id] = AttendanceStatus.present
+        elif membership in excused:
+            statuses[membership.id] = AttendanceStatus.excused
+        else:
+            statuses[membership.id] = AttendanceStatus.absent
+    record_attendance(meeting, statuses, other, animator)
+
+
+def make_decision(meeting: Any, animator: User, **fields: Any) -> Any:
+    from participation.minutes.models import DecisionKind
+    from participation.minutes.services import DecisionData, add_decision
+
+    values = {"kind": DecisionKind.opinion, "text": "Le conseil demande des bancs au square des Tilleuls.",
+              "majority_position": "Les familles manquent de lieux où s'asseoir.",
+              "dissenting_views": "Deux membres craignent les nuisances le soir."}
+    values.update(fields)
+    return add_decision(meeting.minutes, DecisionData(**values), animator)
+
+
+def publish_minutes(meeting: Any, animator: User) -> None:
+    """Take a meeting's minutes (which need a decision) through review, approval and publication."""
+    from datetime import timedelta
+
+    from participation.db import utcnow
+    from participation.minutes.models import ApprovalMode
+    from participation.minutes.services import ApprovalData, approve, publish, send_to_review
+
+    minutes = meeting.minutes
+    send_to_review(minutes, animator, now=utcnow() - timedelta(days=30))
+    approve(minutes, ApprovalData(mode=ApprovalMode.silence), animator)
+    publish(minutes, animator)
+    db.session.flush()
 # ------------------------------------------------------------------------------------------ contract
 
 
