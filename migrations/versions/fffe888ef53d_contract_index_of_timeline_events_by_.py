@@ -1,7 +1,7 @@
 """Contract: index of timeline events by kind and date, for the dashboard
 
 Revision ID: fffe888ef53d
-Revises: e2b5a9189f03
+Revises: 9c959881d1d4
 Create Date: 2026-11-22 02:46:18.501560
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fffe888ef53d'
-down_revision = 'e2b5a9189f03'
+down_revision = '9c959881d1d4'
 branch_labels = None
 depends_on = None
 

@@ -216,7 +216,7 @@ def contribution_facts(scope: DashboardScope, parent_of: dict[int, int | None]) 
                Contribution.conseil_id, ContributionLink.node_id, *times)
         .outerjoin(first_answer, first_answer.c.contribution_id == Contribution.id)
         .outerjoin(ContributionLink, ContributionLink.contribution_id == Contribution.id)
-        .where(*received, _in_scope(Contribution.conseil_id, scope)))
+        .where(*received, _in_scope(Contribution.conseil_id, scope))).all()
     if not in_database:
         rows = ((*row[:5], (row[6] - row[5]).total_seconds() if row[6] is not None else None) for row in rows)
     above: dict[int, tuple[int, ...]] = {}  # a node and the nodes above it
@@ -229,20 +229,22 @@ def contribution_facts(scope: DashboardScope, parent_of: dict[int, int | None]) 
     facts = ContributionFacts([], defaultdict(list), defaultdict(list), Counter(), Counter())
     delay_of: dict[int, float | None] = {}
     nodes_of: dict[int, set[int]] = defaultdict(set)
-    kinds: Counter = Counter()
-    statuses: Counter = Counter()
+    kinds: list[str] = []
+    statuses: list[str] = []
+    # Thousands of rows: the loop uses local names only.
+    add_delay, by_conseil, no_nodes = facts.delays.append, facts.by_conseil, ()
     for contribution_id, kind, status, conseil_id, node_id, seconds in rows:
         if node_id is not None:
-            nodes_of[contribution_id].update(above.get(node_id, ()))
+            nodes_of[contribution_id].update(above.get(node_id, no_nodes))
         if contribution_id in delay_of:
             continue
         delay = delay_of[contribution_id] = seconds / 86400 if seconds is not None else None
-        facts.delays.append(delay)
-        facts.by_conseil[conseil_id].append(delay)
-        kinds[kind] += 1
-        statuses[status] += 1
-    facts.kinds = Counter({ContributionKind(kind): n for kind, n in kinds.items()})
-    facts.statuses = Counter({ContributionStatus(status): n for status, n in statuses.items()})
+        add_delay(delay)
+        by_conseil[conseil_id].append(delay)
+        kinds.append(kind)
+        statuses.append(status)
+    facts.kinds = Counter({ContributionKind(kind): n for kind, n in Counter(kinds).items()})
+    facts.statuses = Counter({ContributionStatus(status): n for status, n in Counter(statuses).items()})
     for contribution_id, nodes in nodes_of.items():
         delay = delay_of[contribution_id]
         for node_id in nodes:
