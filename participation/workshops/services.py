@@ -70,8 +70,9 @@ class InvalidRegistration(WorkshopError):
         self.field = field
 
 
-class NotEnoughSeats(WorkshopError):
-    pass
+class NotEnoughSeats(InvalidRegistration):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "adults")
 
 
 class AlreadyRegistered(WorkshopError):

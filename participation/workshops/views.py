@@ -511,7 +511,10 @@ def attendance(workshop_id: int):
         totals = services.attendance_totals(services.registrations_of(workshop))
         if _wants_json():
             return jsonify({"present": totals.present, "absent": totals.absent,
-                            "not_recorded": totals.not_recorded, "present_people": totals.present_people})
+                            "not_recorded": totals.not_recorded, "present_people": totals.present_people,
+                            "summary": _("%(present)d present, %(absent)d absent, %(missing)d not recorded.",
+                                         present=totals.present, absent=totals.absent,
+                                         missing=totals.not_recorded)})
         flash(_("Attendance saved: %(present)d present, %(absent)d absent.", present=totals.present,
                 absent=totals.absent), "success")
         return redirect(url_for("workshops.attendance", workshop_id=workshop.id))

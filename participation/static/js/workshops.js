@@ -2,10 +2,6 @@
 (function () {
   "use strict";
 
-  function format(template, values) {
-    return template.replace(/%\((\w+)\)d/g, function (_, key) { return String(values[key]); });
-  }
-
   function enhanceAttendance(form) {
     var totals = document.getElementById("attendance-totals");
     var token = form.querySelector("input[name=csrf_token]");
@@ -27,10 +23,7 @@
         return response.json();
       }).then(function (data) {
         status.textContent = form.dataset.saved;
-        if (totals) {
-          totals.textContent = format(form.dataset.totals,
-            {present: data.present, absent: data.absent, missing: data.not_recorded});
-        }
+        if (totals) { totals.textContent = data.summary; }
       }).catch(function () {
         status.textContent = form.dataset.failed;
       });
