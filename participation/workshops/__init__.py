@@ -19,6 +19,7 @@ def init_app(app: Flask, registry: Registry) -> None:
         attendance_label,
         format_hour,
         offers,
+        seats_state,
         status_label,
         theme_label,
         time_range,
@@ -31,9 +32,10 @@ def init_app(app: Flask, registry: Registry) -> None:
         workshop_theme_label=theme_label, access_need_label=access_need_label,
         registration_status_label=status_label, attendance_label=attendance_label,
         workshop_time_range=time_range, workshop_hour=format_hour, workshop_offers=offers,
+        workshop_seats=seats_state,
     )
     registry.nav.append(NavItem("workshops.list_workshops", _l("Workshops"), 200))
-    registry.back_office_nav.append(NavItem("workshops.animation_list", _l("Workshops"), 200,
+    registry.back_office_nav.append(NavItem("workshops.animation_list", _l("Workshops I run"), 200,
                                             visible=policy.can_animate_workshops))
     registry.home_sections.append(HomeSection("workshops/_home_upcoming.html", _home_upcoming, 200))
     registry.conseil_sections.append(ConseilSection("workshops/_conseil_upcoming.html", _conseil_upcoming, 200))

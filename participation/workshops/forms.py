@@ -143,12 +143,3 @@ class LostLinkForm(FlaskForm):
         validators=[required(), max_length(320), Email(message=_l("Enter a valid e-mail address."))],
         render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
     )
-
-
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    conseil = SelectField(_l("Conseil citoyen"), choices=[])
-    quartier = SelectField(_l("Quartier"), choices=[])
-    theme = SelectField(_l("Theme"), choices=[])

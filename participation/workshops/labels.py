@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from participation.db import utcnow
+from participation.i18n import PARIS
 from participation.workshops.models import AccessNeed, Attendance, RegistrationStatus, Theme
 
 THEME_LABELS = {
@@ -50,27 +55,53 @@ def attendance_label(attendance: Attendance) -> str:
     return labels[attendance]
 
 
+# Compiled once: lists show many dates, and babel would parse the pattern and the locale at every call.
 _HOUR = {"fr": "H 'h' mm", "en": "h:mm a"}
+_DAY = {"fr": "EEEE d MMMM y", "en": "EEEE d MMMM y"}
+_COMPILED: dict[tuple[str, str], tuple[Any, Any]] = {}
 
 
-def format_hour(value) -> str:
-    """A time of day in Europe/Paris: "18 h 30", "6:30 PM"."""
-    from babel.dates import format_time
+def _formatter(kind: str) -> tuple[Any, Any]:
+    from babel import Locale
+    from babel.dates import parse_pattern
     from flask_babel import get_locale
 
-    from participation.i18n import PARIS
-
     locale = get_locale()
-    language = locale.language if locale else "fr"
-    return format_time(value.astimezone(PARIS), _HOUR.get(language, _HOUR["fr"]), locale=language)
+    language = locale.language if locale and locale.language in _HOUR else "fr"
+    key = (kind, language)
+    if key not in _COMPILED:
+        patterns = _HOUR if kind == "hour" else _DAY
+        _COMPILED[key] = (parse_pattern(patterns[language]), Locale.parse(language))
+    return _COMPILED[key]
+
+
+def format_hour(value: datetime) -> str:
+    """A time of day in Europe/Paris: "18 h 30", "6:30 PM"."""
+    pattern, locale = _formatter("hour")
+    return pattern.apply(value.astimezone(PARIS), locale)
 
 
 def time_range(workshop) -> str:
     """ "mardi 3 mars 2026, de 18 h 30 à 20 h 30" (the end on the same day as the start)."""
-    from participation.i18n import format_day
-
-    return _("%(day)s, from %(start)s to %(end)s", day=format_day(workshop.starts_at),
+    day_pattern, locale = _formatter("day")
+    return _("%(day)s, from %(start)s to %(end)s", day=day_pattern.apply(workshop.starts_at.astimezone(PARIS), locale),
              start=format_hour(workshop.starts_at), end=format_hour(workshop.ends_at))
+
+
+def seats_state(workshop, now: datetime | None = None) -> tuple[str, str]:
+    """(state, words) for the seats badge: cancelled, over, closed, open ("3 seats left") or full."""
+    from flask_babel import ngettext
+
+    now = now or utcnow()
+    if workshop.is_cancelled:
+        return "cancelled", _("Cancelled")
+    if workshop.is_over(now):
+        return "over", _("Took place")
+    if not workshop.signups_open(now):
+        return "closed", _("Sign-ups closed")
+    if workshop.remaining_seats > 0:
+        return "open", ngettext("%(num)d seat left", "%(num)d seats left", workshop.remaining_seats)
+    return "full", _("Full: waitlist")
 
 
 def offers(workshop) -> list[str]:

@@ -344,8 +344,9 @@ def sign_up(workshop_id: int, data: RegistrationData, *, user: User | None = Non
     registration.workshop = workshop
     if user is not None:
         registration.user = user
-    _tell(registration, "workshops/registered", manage=manage_url(token),
-          position=waitlist_position(registration))
+    # Under the lock the newcomer is last in line: no need to count who is ahead.
+    position = workshop.waitlist_count if registration.status == RegistrationStatus.waitlisted else None
+    _tell(registration, "workshops/registered", manage=manage_url(token), position=position)
     return SignUpResult(registration, token)
 
 
@@ -776,7 +777,7 @@ def list_query(past: bool, filters: Filters, now: datetime | None = None) -> Sel
     return query
 
 
-def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 20,
+def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 10,
                    now: datetime | None = None) -> Page:
     """One page of the upcoming (soonest first) or past (latest first) workshops matching the filters."""
     return paginate(list_query(past, filters, now), page, per_page)
@@ -786,7 +787,8 @@ def upcoming(limit: int = 3, conseil_id: int | None = None, now: datetime | None
     """The next workshops that are not cancelled, soonest first."""
     now = now or utcnow()
     query = (select(Workshop).where(_upcoming_condition(now), Workshop.cancelled_at.is_(None))
-             .options(joinedload(Workshop.conseil)).order_by(Workshop.starts_at, Workshop.id).limit(limit))
+             .options(joinedload(Workshop.conseil), joinedload(Workshop.qpv))
+             .order_by(Workshop.starts_at, Workshop.id).limit(limit))
     if conseil_id is not None:
         query = query.where(Workshop.conseil_id == conseil_id)
     return list(db.session.scalars(query))
@@ -851,7 +853,8 @@ def send_reminders(now: datetime | None = None) -> int:
     )
     sent = 0
     for registration in registrations:
-        key = f"workshop-reminder:{registration.workshop_id}:{registration.id}"
+        # A workshop moved to another date (new SEQUENCE) gets a new reminder.
+        key = f"workshop-reminder:{registration.workshop_id}:{registration.workshop.sequence}:{registration.id}"
         if _tell(registration, "workshops/reminder", dedup_key=key):
             sent += 1
     return sent
@@ -892,8 +895,9 @@ def purge_personal_data(now: datetime | None = None, days: int | None = None) ->
 def forget_user(user: User, now: datetime | None = None) -> None:
     """On account deletion: cancel the person's registrations still to come, detach the others from them."""
     now = now or utcnow()
+    # Workshops are locked in id order, as any other multi-workshop change would, so that two never wait on each other.
     registrations = list(db.session.scalars(select(WorkshopRegistration).where(
-        WorkshopRegistration.user_id == user.id)))
+        WorkshopRegistration.user_id == user.id).order_by(WorkshopRegistration.workshop_id)))
     for registration in registrations:
         workshop = registration.workshop
         if registration.is_active and not workshop.is_over(now):

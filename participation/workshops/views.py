@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -8,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from participation import audit
 from participation.accounts.forms import EmptyForm
@@ -24,7 +26,6 @@ from participation.workshops import calendar as ics
 from participation.workshops.forms import (
     CancelWorkshopForm,
     ConclusionsForm,
-    FilterForm,
     GuestRegistrationForm,
     LostLinkForm,
     NeedsForm,
@@ -55,23 +56,36 @@ def _private(result) -> Response:
 # ---------------------------------------------------------------- public list
 
 
-def _filter_form() -> tuple[FilterForm, services.Filters]:
-    form = FilterForm(formdata=request.args)
-    conseils = db.session.execute(
-        select(Conseil.id, Conseil.slug, Conseil.name).where(Conseil.archived_at.is_(None)).order_by(Conseil.name)
+@dataclass
+class FilterChoices:
+    """The three selects of the list, with the value chosen (unknown values are ignored, never an error)."""
+
+    conseils: list[tuple[str, str]]
+    quartiers: list[tuple[str, str]]
+    themes: list[tuple[str, str]]
+    chosen: dict[str, str]
+
+
+def _filters() -> tuple[FilterChoices, services.Filters]:
+    # Conseils and the quartiers they cover, in one query.
+    rows = db.session.execute(
+        select(Conseil.id, Conseil.slug, Conseil.name, QPV.id, QPV.code, QPV.name)
+        .outerjoin(ConseilQPV, ConseilQPV.conseil_id == Conseil.id).outerjoin(QPV, QPV.id == ConseilQPV.qpv_id)
+        .where(Conseil.archived_at.is_(None))
     ).all()
-    qpvs = db.session.execute(select(QPV.id, QPV.code, QPV.name).join(ConseilQPV, ConseilQPV.qpv_id == QPV.id)
-                              .distinct().order_by(QPV.name)).all()
-    form.conseil.choices = choices([("", _("All"))] + [(c.slug, c.name) for c in conseils])
-    form.quartier.choices = choices([("", _("All"))] + [(q.code, q.name) for q in qpvs])
-    form.theme.choices = choices([("", _("All"))] + [(t.value, label) for t, label in THEME_LABELS.items()])
+    conseils = {row[1]: (row[0], row[2]) for row in rows}
+    quartiers = {row[4]: (row[3], row[5]) for row in rows if row[3] is not None}
+    chosen = {key: request.args.get(key, "") for key in ("conseil", "quartier", "theme")}
     filters = services.Filters()
-    by_slug = {c.slug: c.id for c in conseils}
-    by_code = {q.code: q.id for q in qpvs}
-    filters.conseil_id = by_slug.get(form.conseil.data or "")
-    filters.qpv_id = by_code.get(form.quartier.data or "")
-    theme = form.theme.data or ""
-    filters.theme = Theme(theme) if theme in {t.value for t in Theme} else None
+    filters.conseil_id = conseils[chosen["conseil"]][0] if chosen["conseil"] in conseils else None
+    filters.qpv_id = quartiers[chosen["quartier"]][0] if chosen["quartier"] in quartiers else None
+    filters.theme = Theme(chosen["theme"]) if chosen["theme"] in {t.value for t in Theme} else None
+    form = FilterChoices(
+        conseils=sorted(((slug, name) for slug, (_id, name) in conseils.items()), key=lambda item: item[1]),
+        quartiers=sorted(((code, name) for code, (_id, name) in quartiers.items()), key=lambda item: item[1]),
+        themes=[(theme.value, str(label)) for theme, label in THEME_LABELS.items()],
+        chosen=chosen,
+    )
     return form, filters
 
 
@@ -82,7 +96,7 @@ def _page_number() -> int:
 @blueprint.route("/ateliers")
 def list_workshops():
     past = request.args.get("periode") == "passes"
-    form, filters = _filter_form()
+    form, filters = _filters()
     page = services.list_workshops(past, filters, _page_number())
     filtered = any((filters.conseil_id, filters.qpv_id, filters.theme))
     return render_template("workshops/list_workshops.html", page=page, past=past, form=form, filtered=filtered,
@@ -120,7 +134,11 @@ def _render_workshop(workshop: Workshop, form=None, status: int = 200):
 
 @blueprint.route("/ateliers/<int:workshop_id>")
 def show_workshop(workshop_id: int):
-    return _render_workshop(_load(workshop_id))
+    workshop = db.session.scalar(select(Workshop).where(Workshop.id == workshop_id)
+                                 .options(joinedload(Workshop.conseil), joinedload(Workshop.qpv)))
+    if workshop is None:
+        abort(404)
+    return _render_workshop(workshop)
 
 
 def _needs_data(form: NeedsForm, **extra) -> services.RegistrationData:

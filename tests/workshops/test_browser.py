@@ -104,7 +104,7 @@ def test_animator_takes_attendance_on_a_phone(page, a11y, roles, make_workshop, 
     page.fill("#password", PASSWORD)
     page.click("form.stack button[type=submit]")
     a11y(page)
-    page.get_by_role("navigation", name="Menu de l'équipe").get_by_role("link", name="Ateliers").click()
+    page.get_by_role("navigation", name="Menu de l'équipe").get_by_role("link", name="Mes ateliers").click()
     a11y(page)
     page.get_by_role("link", name="Réunion publique contrat de ville").click()
     a11y(page)
