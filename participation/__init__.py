@@ -19,6 +19,8 @@ CAPABILITIES = (
     "territory",
     "contract",
     "workshops",
+    "minutes",
+    "reporting",
     "admin",
 )
 

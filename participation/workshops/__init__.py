@@ -7,13 +7,13 @@ import os
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from participation.registry import ConseilSection, HomeSection, NavItem, Registry
+from participation.registry import ConseilSection, DashboardIndicator, HomeSection, NavItem, Registry
 
 blueprint = Blueprint("workshops", __name__)
 
 
 def init_app(app: Flask, registry: Registry) -> None:
-    from participation.workshops import cli, policy, services, views  # noqa: F401 - routes
+    from participation.workshops import cli, indicators, policy, services, views  # noqa: F401 - routes
     from participation.workshops.labels import (
         access_need_label,
         attendance_label,
@@ -43,6 +43,9 @@ def init_app(app: Flask, registry: Registry) -> None:
     registry.on_account_deletion.append(services.forget_user)
     registry.contribution_participants[services.SOURCE_TYPE] = services.news_recipients
     registry.contribution_source_url[services.SOURCE_TYPE] = _source_url
+    registry.participation_activity.append(indicators.attended_activity)
+    registry.dashboard_indicators.append(DashboardIndicator("workshops", _l("Workshops"), indicators.workshop_tables,
+                                                            300))
 
 
 def _home_upcoming() -> dict:

@@ -13,12 +13,11 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Select, case, func, select, update
@@ -375,33 +374,19 @@ def resend_links(workshop: Workshop, email: str) -> int:
     return sent
 
 
-@contextmanager
-def outside_request() -> Iterator[None]:
-    """Mails rendered by a command (cron, demo) get a request context on ``PUBLIC_URL``.
-
-    Page templates' context processors (the CSRF token of the language form) need a request.
-    """
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        yield
-
-
 def _tell(registration: WorkshopRegistration, template: str, dedup_key: str | None = None, **context: Any) -> bool:
     """Queue a mail to the person registered, if they left an address."""
     email = registration.contact_email
     if not email:
         return False
     workshop = registration.workshop
-    with outside_request():
-        arguments = dict(registration=registration, workshop=workshop, name=registration.shown_name,
-                         workshop_url=workshop_url(workshop), calendar_url=calendar_url(workshop),
-                         list_url=external_url("workshops.list_workshops"), **context)
-        if dedup_key is not None:
-            return queue_mail_once(email, template, dedup_key, locale=registration.contact_locale,
-                                   **arguments) is not None
-        queue_mail(email, template, locale=registration.contact_locale, **arguments)
+    arguments = dict(registration=registration, workshop=workshop, name=registration.shown_name,
+                     workshop_url=workshop_url(workshop), calendar_url=calendar_url(workshop),
+                     list_url=external_url("workshops.list_workshops"), **context)
+    if dedup_key is not None:
+        return queue_mail_once(email, template, dedup_key, locale=registration.contact_locale,
+                               **arguments) is not None
+    queue_mail(email, template, locale=registration.contact_locale, **arguments)
     return True
 
 
