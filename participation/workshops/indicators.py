@@ -73,7 +73,7 @@ def workshop_tables(scope: DashboardScope) -> list[IndicatorTable]:
         per_conseil[conseil_id]["workshops"] += 1
     recorded = totals["present"] + totals["absent"]
     tables = [IndicatorTable(
-        key="ateliers", title=_("Workshops: key figures"),
+        key="ateliers-chiffres-cles", title=_("Workshops: key figures"),
         columns=[Column("figure", _("Figure")), Column("value", _("Value"))],
         rows=[
             (_("Workshops held"), len(held)),

@@ -30,6 +30,7 @@ def test_demo_workshops_load_once_with_a_waitlist_a_past_one_and_conclusions(app
     for workshop in workshops.values():
         counted = services.counted(workshop)
         assert (workshop.confirmed_seats, workshop.waitlist_count) == (counted.confirmed_seats, counted.waitlist_count)
-    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    titles = set(workshops)
+    assert not [m for m in db.session.scalars(select(OutboxMessage)) if any(t in m.subject for t in titles)]
     for url in ["/ateliers", "/ateliers?periode=passes", f"/ateliers/{full.id}", f"/ateliers/{past.id}", "/"]:
         assert client.get(url).status_code == 200

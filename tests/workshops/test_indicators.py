@@ -34,7 +34,7 @@ def test_the_dashboard_counts_workshops_presence_needs_and_people_who_came(app, 
     scope = reporting.make_scope(today - timedelta(days=30), today)
     blocks = dict(reporting.all_tables(scope))
     tables = blocks["Ateliers"]
-    figures = dict(_table(tables, "ateliers").rows)
+    figures = dict(_table(tables, "ateliers-chiffres-cles").rows)
     assert figures["Ateliers tenus"] == 1 and figures["Ateliers annulés"] == 1
     assert figures["Inscriptions confirmées"] == 3 and figures["Personnes attendues (accompagnants compris)"] == 6
     assert figures["Inscriptions présentes"] == 2 and figures["Absences"] == 1
@@ -47,12 +47,12 @@ def test_the_dashboard_counts_workshops_presence_needs_and_people_who_came(app, 
     assert reporting.people(scope).total == 1
     # An animator's dashboard is limited to their conseils.
     other = reporting.make_scope(today - timedelta(days=30), today, conseil_ids=[roles.other_conseil.id])
-    other_figures = dict(_table(dict(reporting.all_tables(other))["Ateliers"], "ateliers").rows)
+    other_figures = dict(_table(dict(reporting.all_tables(other))["Ateliers"], "ateliers-chiffres-cles").rows)
     assert other_figures["Ateliers tenus"] == 0 and other_figures["Ateliers annulés"] == 1
     # The figures survive the purge of personal data.
     services.purge_personal_data(now=utcnow() + timedelta(days=365))
     db.session.commit()
-    assert dict(_table(dict(reporting.all_tables(scope))["Ateliers"], "ateliers").rows) == figures
+    assert dict(_table(dict(reporting.all_tables(scope))["Ateliers"], "ateliers-chiffres-cles").rows) == figures
     assert signed_in(roles.project_lead).get(
         f"/pilotage?du={(today - timedelta(days=30)).isoformat()}&au={today.isoformat()}").status_code == 200
 
@@ -60,5 +60,5 @@ def test_the_dashboard_counts_workshops_presence_needs_and_people_who_came(app, 
 def test_no_workshop_in_the_period_gives_empty_tables(app, roles):
     scope = reporting.make_scope(date(2020, 1, 1), date(2020, 12, 31))
     tables = dict(reporting.all_tables(scope))["Ateliers"]
-    assert dict(_table(tables, "ateliers").rows)["Ateliers tenus"] == 0
+    assert dict(_table(tables, "ateliers-chiffres-cles").rows)["Ateliers tenus"] == 0
     assert _table(tables, "ateliers-langues").rows == []
