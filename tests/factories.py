@@ -114,6 +114,50 @@ def outbox(recipient: str | None = None) -> list[OutboxMessage]:
     return list(db.session.scalars(query))
 
 
+# ------------------------------------------------------------------------------------------ workshops
+
+
+def make_workshop(conseil: Conseil | None = None, *, starts_in: Any = None, hours: float = 2, capacity: int = 30,
+                  title: str | None = None, **fields: Any):
+    """A workshop starting ``starts_in`` from now (a timedelta, default 7 days), inserted directly.
+
+    Direct insertion (not ``create_workshop``) lets tests place workshops in the past too.
+    """
+    from datetime import timedelta
+
+    from participation.db import utcnow
+    from participation.sanitize import render_markdown
+    from participation.workshops.models import Theme, Workshop
+
+    n = next(_sequence)
+    conseil = conseil or make_conseil()
+    starts_at = (utcnow() + (starts_in if starts_in is not None else timedelta(days=7))).replace(microsecond=0)
+    description = fields.pop("description", "Un atelier pour imaginer ensemble le quartier.")
+    values: dict[str, Any] = dict(
+        conseil_id=conseil.id, theme=Theme.living_environment, title=title or f"Atelier {n}",
+        description=description, description_html=render_markdown(description),
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), place="Maison du projet",
+        address="2 place des Tilleuls, Val-sur-Lys", capacity=capacity, confirmed_seats=0, waitlist_count=0,
+        signup_close_minutes=120, created_at=utcnow(), updated_at=utcnow(),
+    )
+    values.update(fields)
+    workshop = Workshop(**values)
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
+def sign_up_guest(workshop, name: str | None = None, email: str | None = None, *, phone: str | None = None,
+                  now: Any = None, **needs: Any):
+    """A guest registration through the service; returns (registration, token)."""
+    from participation.workshops.services import RegistrationData, sign_up
+
+    n = next(_sequence)
+    if email is None and phone is None:
+        email = f"invite{n}@example.org"
+    result = sign_up(workshop.id, RegistrationData(name=name or f"Invité {n}", email=email, phone=phone, **needs),
+                     now=now)
+    return result.registration, result.token
 # ---------------------------------------------------------------- minutes (meetings, review, decisions)
 
 def make_meeting(conseil: Conseil, animator: User | None = None, *, title: str = "Plénière du 3 mars 2026",
