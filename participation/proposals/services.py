@@ -712,9 +712,13 @@ def new_seed() -> int:
 
 
 def random_order(seed: int) -> Any:
-    """A per-visitor shuffle computed by the database: (a·id + b) mod p, a and b drawn from the seed."""
-    a = 1 + seed % (_PRIME - 1)
-    b = (seed // 7919) % _PRIME
+    """A per-visitor shuffle computed by the database: (a·id + b) mod p, with a and b drawn from the seed.
+
+    a and b are spread over the whole range (powers of primitive roots mod p), so that neighbouring ids
+    land far apart whatever the seed; the same seed gives the same order, page after page.
+    """
+    a = pow(16807, seed, _PRIME) % (1 << 30) + (1 << 29)  # never small, never a multiple of p
+    b = pow(48271, seed, _PRIME)
     return (cast(Proposal.id, BigInteger) * a + b) % _PRIME
 
 
