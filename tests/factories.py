@@ -164,3 +164,54 @@ def make_supports(proposal, count: int) -> list[User]:
     for user in users:
         support(proposal, user)
     return users
+# ------------------------------------------------------------------------------------------ contract
+
+
+def make_contract(title: str = "Contrat de ville de test 2024–2030", *, with_tree: bool = True):
+    """A contract; with its tree: enjeu 1 → orientation 1.1 → objectif 1.1.1 → actions 1.1.1.a and 1.1.1.b,
+    and enjeu 2 → orientation 2.1 → objectif 2.1.1."""
+    from participation.contract import structure
+
+    contract = structure.save_contract(structure.ContractData(title=title, starts_year=2024, ends_year=2030,
+                                                              signatories="Agglomération\nPréfecture"))
+    if with_tree:
+        rows = [
+            ("enjeu", "1", "", "Tranquillité et cadre de vie"),
+            ("orientation", "1.1", "1", "Des espaces publics sûrs"),
+            ("objectif", "1.1.1", "1.1", "Éclairer les cheminements"),
+            ("action", "1.1.1.a", "1.1.1", "Marches exploratoires"),
+            ("action", "1.1.1.b", "1.1.1", "Éclairage du passage des Tilleuls"),
+            ("enjeu", "2", "", "Emploi et insertion des jeunes"),
+            ("orientation", "2.1", "2", "Aller vers les jeunes"),
+            ("objectif", "2.1.1", "2.1", "Accompagner les jeunes sans solution"),
+        ]
+        report = structure.import_rows(contract, [
+            (line, {"niveau": level, "code": code, "parent": parent, "titre": title})
+            for line, (level, code, parent, title) in enumerate(rows, start=2)])
+        assert report.ok, report.errors
+    return contract
+
+
+def node(contract, code: str):
+    from participation.contract.models import ContractNode
+
+    return db.session.scalar(select(ContractNode).where(ContractNode.contract_id == contract.id,
+                                                        ContractNode.code == code))
+
+
+_contribution_sources = itertools.count(1)
+
+
+def make_contribution(conseil=None, *, title: str = "Des bancs au square", author: User | None = None,
+                      kind=None, source_type: str = "test", occurred_at=None):
+    """A contribution as another capability would create it (author = the person who submitted it)."""
+    from participation.contract import services
+    from participation.contract.models import ContributionKind
+
+    contribution = services.create_contribution(
+        kind or ContributionKind.proposal, source_type, next(_contribution_sources), title,
+        conseil_id=conseil.id if conseil is not None else None, actor=author, occurred_at=occurred_at)
+    if occurred_at is not None:
+        contribution.created_at = occurred_at
+    db.session.flush()
+    return contribution

@@ -1,7 +1,7 @@
 """Proposals and moderation: proposals, supports, comments, per-conseil settings, reports, decisions, appeals
 
 Revision ID: c1a966a37fdd
-Revises: 0356cf464c06
+Revises: e2b5a9189f03
 Create Date: 2026-11-22 01:34:38.230588
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c1a966a37fdd'
-down_revision = '0356cf464c06'
+down_revision = 'e2b5a9189f03'
 branch_labels = None
 depends_on = None
 

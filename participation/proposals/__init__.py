@@ -33,6 +33,7 @@ def init_app(app: Flask, registry: Registry) -> None:
     registry.user_data.append(("proposals", _export_user_data))
     registry.contribution_participants["proposal"] = services.participants
     registry.contribution_source_url["proposal"] = _source_url
+    registry.participation_activity.extend([_supports_activity, _comments_activity])
     _register_moderation_targets()
 
 
@@ -40,6 +41,27 @@ def _source_url(contribution: Any) -> str:
     from participation.urls import external_url
 
     return external_url("proposals.show_proposal", proposal_id=contribution.source_id)
+
+
+def _supports_activity() -> Any:
+    """Supporting a proposal is taking part (the proposals themselves count as submitted contributions)."""
+    from sqlalchemy import select
+
+    from participation.proposals.models import Proposal, Support
+
+    return (select(Support.user_id.label("user_id"), Proposal.conseil_id.label("conseil_id"),
+                   Support.created_at.label("at"))
+            .join(Proposal, Proposal.id == Support.proposal_id).where(Support.user_id.is_not(None)))
+
+
+def _comments_activity() -> Any:
+    from sqlalchemy import select
+
+    from participation.proposals.models import Comment, Proposal
+
+    return (select(Comment.author_id.label("user_id"), Proposal.conseil_id.label("conseil_id"),
+                   Comment.created_at.label("at"))
+            .join(Proposal, Proposal.id == Comment.proposal_id).where(Comment.author_id.is_not(None)))
 
 
 def _register_moderation_targets() -> None:

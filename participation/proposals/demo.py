@@ -130,18 +130,17 @@ def _load(context: DemoContext) -> None:
         if proposal is not None:
             made[key] = proposal
             continue
+        when = utcnow() - timedelta(days=days, hours=3)
         data = services.ProposalData(title=title, body=body, theme=theme, conseil_id=conseils[slug].id,
-                                     qpv_id=qpvs[code].id, place=place)
+                                     qpv_id=qpvs[code].id, place=place, created_at=when)
         if author is None:
             proposal = services.submit_proposal(animator, data, assisted=services.AssistedEntry("Mme K.", True))
             audit.record(animator, "proposal.assisted_entry", "proposal", proposal.id,
                          conseil_id=proposal.conseil_id, resident="Mme K.")
         else:
             proposal = services.submit_proposal(users[author], data)
-        when = utcnow() - timedelta(days=days, hours=3)
-        proposal.created_at = proposal.published_at = when
+        proposal.published_at = when
         proposal.contribution.created_at = when
-        proposal.contribution.events[0].occurred_at = when
         for supporter in supporters:
             services.support(proposal, users[supporter])
         if key == "toilettes":
@@ -160,6 +159,7 @@ def _load(context: DemoContext) -> None:
             moderation.hide(animator, "proposal_comment", comment, HIDDEN_REASON)
     db.session.flush()
     _answer(made, lead, animator)
+    _link_to_contract(made, animator)
     context.extra["proposals"] = made
 
 
@@ -189,3 +189,21 @@ def _answer(made: dict[str, Proposal], lead, animator) -> None:
         services.set_status(ecole, ContributionStatus.under_study, animator)
         audit.record(animator, "proposal.status_changed", "proposal", ecole.id, conseil_id=ecole.conseil_id,
                      status="under_study")
+
+
+# proposal key: code of the objective of the demo contrat de ville it is linked to
+LINKS = {"eclairage": "1.1.1", "halls": "1.2.1", "emploi": "2.1.1", "devoirs": "3.1.1"}
+
+
+def _link_to_contract(made: dict[str, Proposal], animator) -> None:
+    """Link some proposals to the objectives of the demo contract, when the contract capability made one."""
+    from participation.contract.models import ContractNode
+    from participation.contract.services import link_to_node, linked_nodes
+
+    for key, code in LINKS.items():
+        node = db.session.scalar(select(ContractNode).where(ContractNode.code == code,
+                                                            ContractNode.deleted_at.is_(None)))
+        contribution = made[key].contribution
+        if node is None or contribution is None or node in linked_nodes(contribution):
+            continue
+        link_to_node(contribution, node, actor=animator)

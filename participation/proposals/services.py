@@ -16,7 +16,7 @@ import unicodedata
 import warnings
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from participation.contract.models import (
     Contribution,
     ContributionEvent,
     ContributionKind,
+    ContributionLink,
     ContributionStatus,
     EventKind,
 )
@@ -291,6 +292,7 @@ class ProposalData:
     place: str | None = None
     image_name: str | None = None
     image_alt: str | None = None
+    created_at: datetime | None = None  # when it was proposed, if not now (demo, imports)
 
 
 @dataclass
@@ -338,7 +340,8 @@ def submit_proposal(author: User, data: ProposalData, *, assisted: AssistedEntry
     _check_text(data)
     if not settings_for(data.conseil_id).accepts_proposals:
         raise ProposalsClosed(_("This conseil citoyen is not collecting proposals at the moment."))
-    proposal = Proposal(conseil_id=data.conseil_id, state=ProposalState.pending)
+    proposal = Proposal(conseil_id=data.conseil_id, state=ProposalState.pending,
+                        created_at=data.created_at or utcnow())
     if assisted is not None:
         proposal.on_behalf_name = _check_assisted(assisted)
         proposal.consent_recorded = True
@@ -705,6 +708,8 @@ class Filters:
     status: str | None = None  # a ContributionStatus value, or TO_EXAMINE
     q: str = ""
     sort: str = "random"
+    # Nodes of the contrat de ville (a node and those below it) the proposals are linked to.
+    node_ids: Collection[int] | None = None
 
 
 def new_seed() -> int:
@@ -738,6 +743,9 @@ def list_query(filters: Filters, seed: int) -> Select[Any]:
         else:
             query = query.join(Contribution, Contribution.id == Proposal.contribution_id).where(
                 Contribution.status == ContributionStatus(filters.status))
+    if filters.node_ids:
+        linked = select(ContributionLink.contribution_id).where(ContributionLink.node_id.in_(filters.node_ids))
+        query = query.where(Proposal.contribution_id.in_(linked))
     words = normalize(filters.q).split()[:6]
     if words:
         query = query.where(and_(*(Proposal.search_text.contains(word, autoescape=True) for word in words)))

@@ -90,7 +90,18 @@ def _load(proposal_id: int) -> Proposal:
 # ---------------------------------------------------------------- list
 
 
-def _filter_choices(conseils: list[Conseil]) -> dict[str, list[SelectChoice]]:
+def _contract_nodes() -> list[tuple[int, Any]]:
+    """(depth, node) of the contrat de ville down to the objectives, for the filter (none without a contract)."""
+    from participation.contract.models import NodeLevel
+    from participation.contract.structure import current_contract, flat_tree
+
+    contract = current_contract()
+    if contract is None:
+        return []
+    return [(depth, node) for depth, node in flat_tree(contract) if node.level != NodeLevel.action]
+
+
+def _filter_choices(conseils: list[Conseil], nodes: list[tuple[int, Any]]) -> dict[str, list[SelectChoice]]:
     qpvs = sorted({qpv for conseil in conseils for qpv in conseil.qpvs}, key=lambda qpv: qpv.name)
     statuses = [("", _("All statuses")), (services.TO_EXAMINE, _("To be examined by the conseil"))]
     statuses += [(status.value, _status_label(status)) for status in ContributionStatus]
@@ -99,6 +110,8 @@ def _filter_choices(conseils: list[Conseil]) -> dict[str, list[SelectChoice]]:
         "quartier": choices([("", _("All quartiers"))] + [(q.code, q.name) for q in qpvs]),
         "theme": choices([("", _("All themes"))] + [(t.value, label) for t, label in THEME_LABELS.items()]),
         "status": choices(statuses),
+        "objectif": choices([("", _("Whole contrat de ville"))]
+                            + [(str(node.id), "\u2003" * depth + node.label) for depth, node in nodes]),
         "sort": choices([("random", _("In random order")), ("recent", _("Most recent first")),
                          ("supports", _("Most supported first")), ("comments", _("Most commented first"))]),
     }
@@ -125,12 +138,16 @@ def list_proposals():
     args = request.args
     by_slug = {conseil.slug: conseil for conseil in conseils}
     by_code = {qpv.code: qpv for conseil in conseils for qpv in conseil.qpvs}
+    nodes = _contract_nodes()
+    parent_of = {node.id: node.parent_id for _depth, node in nodes}
     selected = {
         "conseil": args.get("conseil", "") if args.get("conseil") in by_slug else "",
         "quartier": args.get("quartier", "") if args.get("quartier") in by_code else "",
         "theme": args.get("theme", "") if args.get("theme") in {t.value for t in Theme} else "",
         "status": args.get("status", "") if args.get("status") in (
             {s.value for s in ContributionStatus} | {services.TO_EXAMINE}) else "",
+        "objectif": args.get("objectif", "") if args.get("objectif", "").isdigit()
+        and int(args["objectif"]) in parent_of else "",
         "sort": args.get("sort", "random") if args.get("sort") in services.SORTS else "random",
         "q": args.get("q", "")[:100],
     }
@@ -139,14 +156,21 @@ def list_proposals():
         qpv_id=by_code[selected["quartier"]].id if selected["quartier"] else None,
         theme=Theme(selected["theme"]) if selected["theme"] else None,
         status=selected["status"] or None, q=selected["q"], sort=selected["sort"],
+        node_ids=_below(int(selected["objectif"]), parent_of) if selected["objectif"] else None,
     )
     seed = _visitor_seed() if filters.sort == "random" else 0
     page = services.list_proposals(filters, seed, args.get("page", 1, type=int))
     return render_template(
-        "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(conseils),
+        "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(conseils, nodes),
         supported=services.supported_ids(current_user, [p.id for p in page.items]), support_form=SupportForm(),
-        filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "q")),
+        filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
+
+
+def _below(node_id: int, parent_of: dict[int, int | None]) -> set[int]:
+    from participation.contract.structure import descendants
+
+    return descendants(node_id, parent_of)
 
 
 # ---------------------------------------------------------------- new proposal (and assisted entry)

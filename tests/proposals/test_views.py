@@ -451,3 +451,25 @@ def test_my_data_holds_my_proposals_supports_and_comments(signed_in, roles, make
     assert data["proposals"]["supports"][0]["proposal"] == other.id
     assert data["proposals"]["comments"][0]["text"] == "Mon commentaire"
     assert data["moderation"] == {"reports": [], "appeals": []}
+
+
+def test_the_list_filters_by_objective_of_the_contrat_de_ville(client, roles, make_proposal):
+    from participation.contract import structure
+    from participation.contract.services import link_to_node
+
+    contract = structure.save_contract(structure.ContractData(title="Contrat de ville", starts_year=2024,
+                                                              ends_year=2030))
+    enjeu = structure.add_node(contract, structure.NodeData(title="Cadre de vie"))
+    orientation = structure.add_node(contract, structure.NodeData(title="Espaces publics"), parent=enjeu)
+    objective = structure.add_node(contract, structure.NodeData(title="Éclairer les passages"), parent=orientation)
+    other = structure.add_node(contract, structure.NodeData(title="Emploi"))
+    linked = make_proposal(roles.habitant, roles.conseil, title="Éclairer le passage Camus")
+    make_proposal(roles.habitant, roles.conseil, title="Un composteur")
+    link_to_node(linked.contribution, objective, actor=roles.animator)
+    page = client.get("/propositions").text
+    assert "Objectif du contrat de ville" in page and "Éclairer les passages" in page
+    for node in (enjeu, objective):
+        text = client.get(f"/propositions?objectif={node.id}").text
+        assert "Éclairer le passage Camus" in text and "Un composteur" not in text
+    assert "Éclairer le passage Camus" not in client.get(f"/propositions?objectif={other.id}").text
+    assert "Un composteur" in client.get("/propositions?objectif=99999").text
