@@ -79,9 +79,12 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _load(proposal_id: int) -> Proposal:
-    """The proposal if this person may see it; 404 otherwise (hidden content is not revealed)."""
-    proposal = services.load_proposal(proposal_id)
+def _load(proposal_id: int, light: bool = False) -> Proposal:
+    """The proposal if this person may see it; 404 otherwise (hidden content is not revealed).
+
+    ``light`` loads the row alone, for the support buttons (the rest loads lazily if ever needed).
+    """
+    proposal = db.session.get(Proposal, proposal_id) if light else services.load_proposal(proposal_id)
     if proposal is None or not policy.can_view(current_user, proposal):
         abort(404)
     return proposal
@@ -427,7 +430,7 @@ def _support_response(proposal: Proposal, supported: bool, message: str, status:
 @blueprint.route("/propositions/<int:proposal_id>/soutenir", methods=["POST"])
 @limiter.limit(SUPPORT_LIMIT)
 def support(proposal_id: int):
-    proposal = _load(proposal_id)
+    proposal = _load(proposal_id, light=True)
     authorize(policy.can_take_part(current_user))
     if not SupportForm().validate_on_submit():
         abort(400)
@@ -444,7 +447,7 @@ def support(proposal_id: int):
 @blueprint.route("/propositions/<int:proposal_id>/soutenir/retirer", methods=["POST"])
 @limiter.limit(SUPPORT_LIMIT)
 def withdraw_support(proposal_id: int):
-    proposal = _load(proposal_id)
+    proposal = _load(proposal_id, light=True)
     authorize(policy.can_take_part(current_user))
     if not SupportForm().validate_on_submit():
         abort(400)

@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from participation.contract.models import ContributionStatus
 from participation.extensions import db
 from participation.moderation import services as moderation
 from participation.proposals import services
 from participation.proposals.models import Theme
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from participation.sqlcount import count_statements
 
 
 def get_counted(browser, url: str) -> int:
     db.session.commit()
-    with counted_statements() as statements:
+    with count_statements() as counter:
         response = browser.get(url)
     assert response.status_code == 200
-    return len(statements)
+    return counter.count
 
 
 def fill_list(roles, make_proposal, make_user, count: int) -> None:
