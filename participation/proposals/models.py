@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.accounts.models import User
@@ -76,9 +76,10 @@ class Proposal(Base):
     __table_args__ = (
         CheckConstraint("support_count >= 0", name="support_count_not_negative"),
         CheckConstraint("comment_count >= 0", name="comment_count_not_negative"),
-        Index("ix_proposal_state_created", "state", "created_at"),
-        Index("ix_proposal_state_supports", "state", "support_count"),
-        Index("ix_proposal_state_comments", "state", "comment_count"),
+        # Each order of the list reads one of these backwards and stops after the page (id breaks ties).
+        Index("ix_proposal_state_created", "state", "created_at", "id"),
+        Index("ix_proposal_state_supports", "state", "support_count", "id"),
+        Index("ix_proposal_state_comments", "state", "comment_count", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +135,12 @@ class Support(Base):
     """One person's support of a proposal (one per person), or one gathered on the ground by an animator."""
 
     __tablename__ = "proposal_support"
-    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "user_id"),
+        # The supports gathered on the ground, counted on the proposal page.
+        Index("ix_proposal_support_assisted", "proposal_id", postgresql_where=text("user_id IS NULL"),
+              sqlite_where=text("user_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import BigInteger, Select, and_, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.accounts.models import User
@@ -43,11 +43,11 @@ from participation.errors import DomainError
 from participation.extensions import db
 from participation.mail import queue_mail
 from participation.moderation import services as moderation
-from participation.pagination import Page, paginate
+from participation.pagination import Page
 from participation.proposals.models import Comment, Phase, Proposal, ProposalSettings, ProposalState, Support, Theme
 from participation.registry import Recipient
 from participation.sanitize import render_markdown
-from participation.territory.models import AnimatorAssignment, Conseil
+from participation.territory.models import QPV, AnimatorAssignment, Conseil
 from participation.urls import external_url
 
 TITLE_MAX = 140
@@ -645,20 +645,26 @@ class Thread:
 
 
 def comment_threads(proposal: Proposal, page: int, per_page: int = 50) -> tuple[Page, list[Thread]]:
-    """A page of top-level comments, oldest first, each with its replies (three queries whatever the size)."""
-    top = paginate(
-        select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
-        .options(joinedload(Comment.author)).order_by(Comment.id),
-        page, per_page,
-    )
-    ids = [comment.id for comment in top.items]
-    replies: dict[int, list[Comment]] = {comment_id: [] for comment_id in ids}
-    if ids:
+    """A page of top-level comments, oldest first, each with its replies (two or three queries whatever the size)."""
+    author = joinedload(Comment.author).load_only(User.id, User.display_name, User.deleted_at)
+    top_level = select(Comment, func.count().over().label("total")).where(
+        Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
+    number = max(page, 1)
+    rows = db.session.execute(top_level.options(author).order_by(Comment.id).limit(per_page)
+                              .offset((number - 1) * per_page)).all()
+    if not rows and number > 1:
+        return comment_threads(proposal, 1, per_page)
+    comments = [row.Comment for row in rows]
+    replies: dict[int, list[Comment]] = {comment.id: [] for comment in comments}
+    if comments:
+        # proposal_id first: the thread index serves the replies of these comments.
         for reply in db.session.scalars(
-            select(Comment).where(Comment.parent_id.in_(ids)).options(joinedload(Comment.author)).order_by(Comment.id)
+            select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.in_(list(replies)))
+            .options(author).order_by(Comment.id)
         ):
             replies[reply.parent_id].append(reply)
-    return top, [Thread(comment, replies[comment.id]) for comment in top.items]
+    page_info = Page(items=comments, number=number, per_page=per_page, total=rows[0].total if rows else 0)
+    return page_info, [Thread(comment, replies[comment.id]) for comment in comments]
 
 
 # ---------------------------------------------------------------- status and answer
@@ -727,8 +733,9 @@ def random_order(seed: int) -> Any:
     return (cast(Proposal.id, BigInteger) * a + b) % _PRIME
 
 
-def list_query(filters: Filters, seed: int) -> Select[Any]:
-    query = select(Proposal).where(Proposal.state == ProposalState.published)
+def _filtered(filters: Filters) -> Select[Any]:
+    """The ids of the published proposals that pass the filters (no order)."""
+    query = select(Proposal.id).where(Proposal.state == ProposalState.published)
     if filters.conseil_id is not None:
         query = query.where(Proposal.conseil_id == filters.conseil_id)
     if filters.qpv_id is not None:
@@ -749,20 +756,106 @@ def list_query(filters: Filters, seed: int) -> Select[Any]:
     words = normalize(filters.q).split()[:6]
     if words:
         query = query.where(and_(*(Proposal.search_text.contains(word, autoescape=True) for word in words)))
-    order = {
+    return query
+
+
+def _order(filters: Filters, seed: int) -> tuple[Any, ...]:
+    return {
         "recent": (Proposal.created_at.desc(), Proposal.id.desc()),
         "supports": (Proposal.support_count.desc(), Proposal.id.desc()),
         "comments": (Proposal.comment_count.desc(), Proposal.id.desc()),
     }.get(filters.sort, (random_order(seed), Proposal.id))
-    return query.order_by(*order).options(
-        joinedload(Proposal.author), joinedload(Proposal.qpv), joinedload(Proposal.conseil),
-        joinedload(Proposal.contribution), joinedload(Proposal.settings),
-    )
 
 
 def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20) -> Page:
-    """One page of published proposals, filtered and in the chosen order (two queries)."""
-    return paginate(list_query(filters, seed), page, per_page)
+    """One page of published proposals, filtered and in the chosen order (two queries).
+
+    The page's ids and the total are read from the proposal table alone (indexes serve the orders);
+    only those rows are then loaded, with the few columns of their author, quartier, conseil and status
+    that a card shows.
+    """
+    ids_query = _filtered(filters)
+    number = max(page, 1)
+    rows = db.session.execute(
+        ids_query.add_columns(func.count().over().label("total")).order_by(*_order(filters, seed))
+        .limit(per_page).offset((number - 1) * per_page)
+    ).all()
+    if rows:
+        total = rows[0].total
+    else:
+        total = db.session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
+        if total and number > 1:  # past the last page: show the last one
+            return list_proposals(filters, seed, -(-total // per_page), per_page)
+    ids = [row.id for row in rows]
+    loaded: dict[int, Proposal] = {}
+    if ids:
+        loaded = {proposal.id: proposal for proposal in db.session.scalars(
+            select(Proposal).where(Proposal.id.in_(ids)).options(*CARD_LOADING))}
+    return Page(items=[loaded[i] for i in ids if i in loaded], number=number, per_page=per_page, total=total)
+
+
+# What a card shows: the proposal without its long texts, and a few columns of what it points to.
+CARD_LOADING = (
+    defer(Proposal.body), defer(Proposal.body_html), defer(Proposal.search_text),
+    joinedload(Proposal.author).load_only(User.id, User.display_name, User.deleted_at),
+    joinedload(Proposal.qpv).load_only(QPV.id, QPV.name),
+    joinedload(Proposal.conseil).load_only(Conseil.id, Conseil.name),
+    joinedload(Proposal.contribution).load_only(Contribution.id, Contribution.status),
+    joinedload(Proposal.settings),
+)
+
+
+@dataclass
+class FilterOptions:
+    """What the filters of the list offer, read as plain rows (two or three light queries)."""
+
+    conseils: dict[str, tuple[int, str]]  # slug: (id, name)
+    qpvs: dict[str, tuple[int, str]]  # code: (id, name)
+    nodes: list[tuple[int, int, str]]  # (depth, id, "code – title") of the contract, down to objectives
+    parent_of: dict[int, int | None]  # every live node of the contract, actions included
+
+    def below(self, node_id: int) -> set[int]:
+        """The node and every node under it (a proposal linked to an action is under its objective)."""
+        from participation.contract.structure import descendants
+
+        return descendants(node_id, self.parent_of)
+
+
+def filter_options() -> FilterOptions:
+    from participation.contract.models import Contract, ContractNode, NodeLevel
+    from participation.territory.models import ConseilQPV
+
+    conseils: dict[str, tuple[int, str]] = {}
+    qpvs: dict[str, tuple[int, str]] = {}
+    for row in db.session.execute(
+        select(Conseil.id, Conseil.slug, Conseil.name, QPV.id.label("qpv_id"), QPV.code, QPV.name.label("qpv_name"))
+        .outerjoin(ConseilQPV, ConseilQPV.conseil_id == Conseil.id).outerjoin(QPV, QPV.id == ConseilQPV.qpv_id)
+        .where(Conseil.archived_at.is_(None)).order_by(Conseil.name, QPV.name)
+    ):
+        conseils.setdefault(row.slug, (row.id, row.name))
+        if row.code is not None:
+            qpvs.setdefault(row.code, (row.qpv_id, row.qpv_name))
+    qpvs = dict(sorted(qpvs.items(), key=lambda item: item[1][1]))
+    current = select(Contract.id).order_by(Contract.starts_year.desc(), Contract.id.desc()).limit(1)
+    rows = db.session.execute(
+        select(ContractNode.id, ContractNode.parent_id, ContractNode.level, ContractNode.code, ContractNode.title)
+        .where(ContractNode.contract_id == current.scalar_subquery(), ContractNode.deleted_at.is_(None))
+        .order_by(ContractNode.position, ContractNode.id)
+    ).all()
+    children: dict[int | None, list[Any]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    nodes: list[tuple[int, int, str]] = []
+
+    def visit(parent_id: int | None, depth: int) -> None:
+        for row in children.get(parent_id, []):
+            if row.level != NodeLevel.action:
+                nodes.append((depth, row.id, f"{row.code} – {row.title}"))
+                visit(row.id, depth + 1)
+
+    visit(None, 0)
+    return FilterOptions(conseils=conseils, qpvs=qpvs, nodes=nodes,
+                         parent_of={row.id: row.parent_id for row in rows})
 
 
 def similar_proposals(conseil_id: int, title: str, body: str, exclude_id: int | None = None,

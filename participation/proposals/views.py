@@ -93,30 +93,35 @@ def _load(proposal_id: int, light: bool = False) -> Proposal:
 # ---------------------------------------------------------------- list
 
 
-def _contract_nodes() -> list[tuple[int, Any]]:
-    """(depth, node) of the contrat de ville down to the objectives, for the filter (none without a contract)."""
-    from participation.contract.models import NodeLevel
-    from participation.contract.structure import current_contract, flat_tree
-
-    contract = current_contract()
-    if contract is None:
-        return []
-    return [(depth, node) for depth, node in flat_tree(contract) if node.level != NodeLevel.action]
-
-
-def _filter_choices(conseils: list[Conseil], nodes: list[tuple[int, Any]]) -> dict[str, list[SelectChoice]]:
-    qpvs = sorted({qpv for conseil in conseils for qpv in conseil.qpvs}, key=lambda qpv: qpv.name)
+def _filter_choices(options: services.FilterOptions) -> dict[str, list[SelectChoice]]:
     statuses = [("", _("All statuses")), (services.TO_EXAMINE, _("To be examined by the conseil"))]
     statuses += [(status.value, _status_label(status)) for status in ContributionStatus]
     return {
-        "conseil": choices([("", _("All conseils"))] + [(c.slug, c.name) for c in conseils]),
-        "quartier": choices([("", _("All quartiers"))] + [(q.code, q.name) for q in qpvs]),
+        "conseil": choices([("", _("All conseils"))] + [(slug, name) for slug, (_id, name) in
+                                                          options.conseils.items()]),
+        "quartier": choices([("", _("All quartiers"))] + [(code, name) for code, (_id, name) in
+                                                           options.qpvs.items()]),
         "theme": choices([("", _("All themes"))] + [(t.value, label) for t, label in THEME_LABELS.items()]),
         "status": choices(statuses),
         "objectif": choices([("", _("Whole contrat de ville"))]
-                            + [(str(node.id), "\u2003" * depth + node.label) for depth, node in nodes]),
+                            + [(str(node_id), "\u2003" * depth + label) for depth, node_id, label in options.nodes]),
         "sort": choices([("random", _("In random order")), ("recent", _("Most recent first")),
                          ("supports", _("Most supported first")), ("comments", _("Most commented first"))]),
+    }
+
+
+def card_labels() -> dict[str, Any]:
+    """What every card of a list repeats, translated once per page instead of once per card."""
+    from flask_babel import gettext
+
+    return {
+        "support": _("Support"), "withdraw": _("Withdraw my support"), "supported": _("You support it."),
+        "sign_in": _("Sign in to support it"), "to_examine": _("To be examined by the conseil"),
+        # Patterns filled per card with the |format filter (gettext leaves them as they are without values).
+        "proposed_by": gettext("Proposed by %(name)s"),
+        "assisted": gettext("Proposed by %(name)s, entered with their consent by the team of the conseil"),
+        "themes": {theme: str(label) for theme, label in THEME_LABELS.items()},
+        "statuses": {status.value: _status_label(status) for status in ContributionStatus},
     }
 
 
@@ -137,43 +142,34 @@ def _visitor_seed() -> int:
 
 @blueprint.route("/propositions")
 def list_proposals():
-    conseils = territory.list_conseils()
+    options = services.filter_options()
     args = request.args
-    by_slug = {conseil.slug: conseil for conseil in conseils}
-    by_code = {qpv.code: qpv for conseil in conseils for qpv in conseil.qpvs}
-    nodes = _contract_nodes()
-    parent_of = {node.id: node.parent_id for _depth, node in nodes}
+    offered_nodes = {str(node_id) for _depth, node_id, _label in options.nodes}
     selected = {
-        "conseil": args.get("conseil", "") if args.get("conseil") in by_slug else "",
-        "quartier": args.get("quartier", "") if args.get("quartier") in by_code else "",
+        "conseil": args.get("conseil", "") if args.get("conseil") in options.conseils else "",
+        "quartier": args.get("quartier", "") if args.get("quartier") in options.qpvs else "",
         "theme": args.get("theme", "") if args.get("theme") in {t.value for t in Theme} else "",
         "status": args.get("status", "") if args.get("status") in (
             {s.value for s in ContributionStatus} | {services.TO_EXAMINE}) else "",
-        "objectif": args.get("objectif", "") if args.get("objectif", "").isdigit()
-        and int(args["objectif"]) in parent_of else "",
+        "objectif": args.get("objectif", "") if args.get("objectif") in offered_nodes else "",
         "sort": args.get("sort", "random") if args.get("sort") in services.SORTS else "random",
         "q": args.get("q", "")[:100],
     }
     filters = services.Filters(
-        conseil_id=by_slug[selected["conseil"]].id if selected["conseil"] else None,
-        qpv_id=by_code[selected["quartier"]].id if selected["quartier"] else None,
+        conseil_id=options.conseils[selected["conseil"]][0] if selected["conseil"] else None,
+        qpv_id=options.qpvs[selected["quartier"]][0] if selected["quartier"] else None,
         theme=Theme(selected["theme"]) if selected["theme"] else None,
         status=selected["status"] or None, q=selected["q"], sort=selected["sort"],
-        node_ids=_below(int(selected["objectif"]), parent_of) if selected["objectif"] else None,
+        node_ids=options.below(int(selected["objectif"])) if selected["objectif"] else None,
     )
     seed = _visitor_seed() if filters.sort == "random" else 0
     page = services.list_proposals(filters, seed, args.get("page", 1, type=int))
     return render_template(
-        "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(conseils, nodes),
-        supported=services.supported_ids(current_user, [p.id for p in page.items]), support_form=SupportForm(),
+        "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(options),
+        labels=card_labels(),
+        supported=services.supported_ids(current_user, [p.id for p in page.items]),
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
-
-
-def _below(node_id: int, parent_of: dict[int, int | None]) -> set[int]:
-    from participation.contract.structure import descendants
-
-    return descendants(node_id, parent_of)
 
 
 # ---------------------------------------------------------------- new proposal (and assisted entry)
@@ -353,7 +349,7 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
     if answer_form is None and can_answer:
         answer_form = AnswerForm(formdata=None, data={"answer": proposal.contribution.answer or ""})
     return render_template(
-        "proposals/show_proposal.html", proposal=proposal, rules=services.rules(proposal),
+        "proposals/show_proposal.html", proposal=proposal, rules=services.rules(proposal), labels=card_labels(),
         supported=proposal.id in services.supported_ids(current_user, [proposal.id]),
         assisted_supports=services.assisted_support_count(proposal) if proposal.support_count else 0,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,

@@ -407,3 +407,18 @@ def test_similar_proposals_share_words_in_the_same_conseil(roles, make_proposal)
 def test_keywords_drop_short_and_common_words():
     assert services.keywords("Des bancs pour les anciens du quartier, avec des arbres") == \
         ["banc", "ancien", "arbre"]
+
+
+def test_supports_and_comments_count_as_participation_in_the_dashboard(roles, make_proposal, make_comment):
+    from participation.proposals import _comments_activity, _supports_activity
+    from participation.registry import get_registry
+
+    assert {_supports_activity, _comments_activity} <= set(get_registry().participation_activity)
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    services.support(proposal, roles.member)
+    services.assisted_support(proposal, roles.animator, services.AssistedEntry("Mme K.", True))
+    make_comment(proposal, roles.animator)
+    supports = db.session.execute(_supports_activity()).all()
+    comments = db.session.execute(_comments_activity()).all()
+    assert [(row.user_id, row.conseil_id) for row in supports] == [(roles.member.id, roles.conseil.id)]
+    assert [(row.user_id, row.conseil_id) for row in comments] == [(roles.animator.id, roles.conseil.id)]
