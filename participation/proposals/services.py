@@ -768,24 +768,19 @@ def _order(filters: Filters, seed: int) -> tuple[Any, ...]:
 
 
 def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20) -> Page:
-    """One page of published proposals, filtered and in the chosen order (two queries).
+    """One page of published proposals, filtered and in the chosen order (three queries).
 
     The page's ids and the total are read from the proposal table alone (indexes serve the orders);
     only those rows are then loaded, with the few columns of their author, quartier, conseil and status
     that a card shows.
     """
     ids_query = _filtered(filters)
-    number = max(page, 1)
+    # A separate count: count(*) OVER () would spool every matching row before the LIMIT.
+    total = db.session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
+    number = min(max(page, 1), max(1, -(-total // per_page)))
     rows = db.session.execute(
-        ids_query.add_columns(func.count().over().label("total")).order_by(*_order(filters, seed))
-        .limit(per_page).offset((number - 1) * per_page)
-    ).all()
-    if rows:
-        total = rows[0].total
-    else:
-        total = db.session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
-        if total and number > 1:  # past the last page: show the last one
-            return list_proposals(filters, seed, -(-total // per_page), per_page)
+        ids_query.order_by(*_order(filters, seed)).limit(per_page).offset((number - 1) * per_page)
+    ).all() if total else []
     ids = [row.id for row in rows]
     loaded: dict[int, Proposal] = {}
     if ids:
