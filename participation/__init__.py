@@ -18,6 +18,8 @@ CAPABILITIES = (
     "accounts",
     "territory",
     "contract",
+    "proposals",
+    "moderation",
     "workshops",
     "minutes",
     "reporting",

@@ -215,6 +215,56 @@ def publish_minutes(meeting: Any, animator: User) -> None:
     approve(minutes, ApprovalData(mode=ApprovalMode.silence), animator)
     publish(minutes, animator)
     db.session.flush()
+# ------------------------------------------------------------------------------ proposals and moderation
+
+
+def set_proposal_rules(conseil: Conseil, **changes: Any):
+    """Save a conseil's proposal and moderation settings: the defaults, with ``changes``."""
+    from participation.moderation.services import settings_for as moderation_settings
+    from participation.proposals import services as proposals
+    from participation.proposals.models import Phase
+
+    current, moderation = proposals.settings_for(conseil.id), moderation_settings(conseil.id)
+    data = proposals.SettingsData(
+        phase=current.phase or Phase.collecting, support_threshold=current.support_threshold or 30,
+        max_supports_per_person=current.max_supports_per_person, edit_window_hours=current.edit_window_hours
+        if current.edit_window_hours is not None else 48,
+        pre_moderation=bool(moderation.pre_moderation), auto_hide_threshold=moderation.auto_hide_threshold or 3,
+    )
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return proposals.update_settings(conseil, data)
+
+
+def make_proposal(author: User | None = None, conseil: Conseil | None = None, *, title: str | None = None,
+                  body: str = "Des bancs pour se reposer entre le marché et l'arrêt de bus.", theme=None,
+                  place: str | None = None, image_name: str | None = None):
+    from participation.proposals import services as proposals
+    from participation.proposals.models import Theme
+
+    conseil = conseil or make_conseil()
+    author = author or make_user()
+    qpvs = conseil.qpvs
+    n = next(_sequence)
+    return proposals.submit_proposal(author, proposals.ProposalData(
+        title=title or f"Proposition numéro {n}", body=body, theme=theme or Theme.living_environment,
+        conseil_id=conseil.id, qpv_id=qpvs[0].id if qpvs else None, place=place, image_name=image_name,
+    ))
+
+
+def make_comment(proposal, author: User | None = None, text: str = "Très bonne idée !", parent=None):
+    from participation.proposals.services import add_comment
+
+    return add_comment(proposal, author or make_user(), text, parent=parent)
+
+
+def make_supports(proposal, count: int) -> list[User]:
+    from participation.proposals.services import support
+
+    users = [make_user() for _ in range(count)]
+    for user in users:
+        support(proposal, user)
+    return users
 # ------------------------------------------------------------------------------------------ contract
 
 

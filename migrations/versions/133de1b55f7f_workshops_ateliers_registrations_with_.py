@@ -1,7 +1,7 @@
 """Workshops: ateliers, registrations with waitlist, needs and attendance
 
 Revision ID: 133de1b55f7f
-Revises: 9c959881d1d4
+Revises: fffe888ef53d
 Create Date: 2026-11-22 01:31:41.321854
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '133de1b55f7f'
-down_revision = '9c959881d1d4'
+down_revision = 'fffe888ef53d'
 branch_labels = None
 depends_on = None
 
