@@ -57,7 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         module.init_app(app, capability_registry)
         app.register_blueprint(module.blueprint)
 
-    from participation import cli
+    from participation import cli, sqlcount
 
     cli.init_app(app)
+    sqlcount.init_app(app)
     return app

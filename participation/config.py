@@ -81,6 +81,7 @@ def from_environment() -> dict[str, object]:
         "ACCESSIBILITY_STATUS": os.environ.get("ACCESSIBILITY_STATUS", "partial"),
         "PERSONAL_DATA_RETENTION_DAYS": _int("PERSONAL_DATA_RETENTION_DAYS", 90),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "SQL_COUNT_HEADER": _bool("SQL_COUNT_HEADER", False),
     }
 
 

@@ -75,12 +75,12 @@ def _render_conseil(conseil: Conseil, form=None, member_form=None, animator_form
         form = ConseilForm(obj=conseil, data={"qpv_ids": [link.qpv_id for link in conseil.qpv_links]})
     form.qpv_ids.choices = _qpv_choices()
     members = territory.current_members(conseil)
+    counts = territory.composition(members)
     return render_template(
         "admin/edit_conseil.html", conseil=conseil, form=form,
         member_form=member_form or MemberForm(formdata=None, prefix="member"),
         animator_form=animator_form or AnimatorForm(formdata=None, prefix="animator"),
-        members=members, warnings=territory.composition_warnings(conseil, members),
-        counts=territory.composition(members),
+        members=members, warnings=territory.composition_warnings(conseil, counts), counts=counts,
         animators=db.session.scalars(select(AnimatorAssignment).where(
             AnimatorAssignment.conseil_id == conseil.id)).all(),
         action_form=EmptyForm(),

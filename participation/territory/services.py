@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from participation.accounts.models import Gender, User
 from participation.db import utcnow
@@ -187,14 +187,40 @@ def end_membership(membership: Membership, on: date | None = None) -> None:
 
 
 def current_members(conseil: Conseil) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.conseil_id == conseil.id, Membership.ended_on.is_(None))
-            .options(selectinload(Membership.user))
-            .order_by(Membership.college, Membership.seat, Membership.id)
-        )
+    """Current members with their accounts."""
+    return list(db.session.scalars(
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.conseil_id == conseil.id, Membership.ended_on.is_(None))
+        .options(contains_eager(Membership.user))
+        .order_by(Membership.college, Membership.seat, Membership.id)
+    ))
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """What a conseil's page shows of a member (only the columns it needs, read in one query)."""
+
+    college: College
+    seat: Seat
+    name: str
+    organisation: str | None
+    listed_publicly: bool
+    account_deleted: bool
+
+
+def member_lines(conseil: Conseil, *, listed_only: bool) -> list[MemberLine]:
+    """Current members for the conseil's page; ``listed_only`` keeps those who agreed to be listed."""
+    query = (
+        select(Membership.college, Membership.seat, User.display_name, Membership.organisation,
+               Membership.listed_publicly, User.deleted_at.is_not(None))
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.conseil_id == conseil.id, Membership.ended_on.is_(None))
+        .order_by(Membership.college, Membership.seat, Membership.id)
     )
+    if listed_only:
+        query = query.where(Membership.listed_publicly.is_(True), User.deleted_at.is_(None))
+    return [MemberLine(*row) for row in db.session.execute(query)]
 
 
 def assign_animator(conseil: Conseil, user: User) -> AnimatorAssignment:
@@ -249,6 +275,20 @@ class Composition:
         return self.drawn_women != self.drawn_men
 
 
+def composition_of(conseil: Conseil) -> Composition:
+    """The same counts as ``composition``, computed by the database."""
+    rows = db.session.execute(
+        select(Membership.college, Membership.drawn_by_lot, Membership.gender, func.count())
+        .where(Membership.conseil_id == conseil.id, Membership.ended_on.is_(None))
+        .group_by(Membership.college, Membership.drawn_by_lot, Membership.gender)
+    ).all()
+    habitants = sum(n for college, _, _, n in rows if college == College.habitants)
+    acteurs = sum(n for college, _, _, n in rows if college != College.habitants)
+    drawn = [(gender, n) for college, is_drawn, gender, n in rows if college == College.habitants and is_drawn]
+    return Composition(habitants, acteurs, sum(n for g, n in drawn if g == Gender.woman),
+                       sum(n for g, n in drawn if g == Gender.man))
+
+
 def composition(members: Iterable[Membership]) -> Composition:
     """Counts of current members per collège, and of drawn habitants per gender."""
     habitants = acteurs = women = men = 0
@@ -263,9 +303,8 @@ def composition(members: Iterable[Membership]) -> Composition:
     return Composition(habitants, acteurs, women, men)
 
 
-def composition_warnings(conseil: Conseil, members: Iterable[Membership]) -> list[str]:
+def composition_warnings(conseil: Conseil, counts: Composition) -> list[str]:
     """What the law expects and this composition does not meet (warnings, never blocks)."""
-    counts = composition(members)
     warnings = []
     if counts.habitants_under_half:
         warnings.append(_("The habitants collège has fewer than half of the members (%(habitants)d of "

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask import abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.registry import get_registry
 from participation.territory import blueprint, policy, services
-from participation.territory.models import College
+from participation.territory.models import College, Seat
 
 
 @blueprint.route("/conseils")
@@ -18,21 +19,22 @@ def show_conseil(slug: str):
     conseil = services.get_conseil_by_slug(slug)
     if conseil is None:
         abort(404)
-    members = services.current_members(conseil)
     full_view = policy.can_see_composition(current_user, conseil)
-    shown = members if full_view else [m for m in members if m.listed_publicly and not m.user.is_deleted]
-    colleges = {
-        college: [m for m in shown if m.college == college] for college in (College.habitants, College.acteurs_locaux)
-    }
+    shown = services.member_lines(conseil, listed_only=not full_view)
+    counts = services.composition_of(conseil)
+    habitants = [m for m in shown if m.college == College.habitants]
+    local_actors = [m for m in shown if m.college == College.acteurs_locaux]
     sections = [
         (section.template, section.context(conseil)) for section in get_registry().sorted_conseil_sections()
     ]
     return render_template(
         "territory/show_conseil.html",
         conseil=conseil,
-        colleges=colleges,
-        counts=services.composition(members),
-        warnings=services.composition_warnings(conseil, members) if full_view else [],
+        habitants=habitants,
+        local_actors=local_actors,
+        counts=counts,
+        warnings=services.composition_warnings(conseil, counts) if full_view else [],
         animators=services.animators_of(conseil),
         sections=sections,
+        seat_labels={Seat.titulaire: _("Titulaire"), Seat.suppleant: _("Suppléant")},
     )

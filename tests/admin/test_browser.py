@@ -38,3 +38,16 @@ def test_admin_adds_a_member_to_a_conseil(page, a11y, roles):
     page.get_by_role("link", name="Voir la page publique").click()
     a11y(page)
     assert page.get_by_text("Samia R.").is_visible()
+
+
+def test_back_office_and_account_pages_are_accessible_in_english(page, a11y, roles):
+    _sign_in(page, a11y, roles.admin.email)
+    page.select_option("#language-select", "en")
+    page.click("form.language-switch button")
+    a11y(page)
+    for url in ["/admin/", "/admin/conseils", f"/admin/conseils/{roles.conseil.id}", "/admin/utilisateurs",
+                f"/admin/utilisateurs/{roles.member.id}", "/admin/qpv", "/compte", "/compte/mot-de-passe",
+                "/compte/supprimer", f"/conseils/{roles.conseil.slug}"]:
+        page.goto(url)
+        a11y(page)
+        assert page.locator("html").get_attribute("lang") == "en"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 
@@ -65,3 +67,28 @@ def test_pages_load_nothing_from_other_sites(client):
     html = client.get("/").text
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
     assert "<script>" not in html
+
+
+def test_every_error_page_is_ours_and_translated(app, client):
+    from flask import abort
+
+    def fail(code: int):
+        if code == 500:
+            raise RuntimeError("boom")
+        abort(code)
+
+    app.add_url_rule("/test-error/<int:code>", "test_error", fail)
+    for code in (400, 403, 404, 413, 429, 500):
+        response = client.get(f"/test-error/{code}")
+        assert response.status_code == code
+        assert "Accessibilité :" in response.text and f"{code}" in response.text
+        english = client.get(f"/test-error/{code}", headers={"Accept-Language": "en"})
+        assert "Accessibility:" in english.text
+
+
+def test_too_large_upload_is_a_413_page(app, roles, signed_in):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    too_big = {"file": (io.BytesIO(b"x" * 5000), "big.csv")}
+    response = signed_in(roles.admin).post("/admin/qpv", data=too_big, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "Accessibilité :" in response.text

@@ -87,11 +87,13 @@ def test_composition_warnings(app, make_conseil, make_member):
     conseil = make_conseil(drawn_by_lot=True)
     make_member(conseil, college=College.habitants, gender=Gender.woman, drawn_by_lot=True)
     make_member(conseil, college=College.habitants, gender=Gender.man, drawn_by_lot=True)
-    assert services.composition_warnings(conseil, services.current_members(conseil)) == []
+    assert services.composition_warnings(conseil, services.composition_of(conseil)) == []
     make_member(conseil, college=College.habitants, gender=Gender.woman, drawn_by_lot=True)
     for _ in range(4):
         make_member(conseil, college=College.acteurs_locaux, seat=Seat.suppleant)
-    warnings = services.composition_warnings(conseil, services.current_members(conseil))
+    counts = services.composition_of(conseil)
+    assert counts == services.composition(services.current_members(conseil))
+    warnings = services.composition_warnings(conseil, counts)
     assert len(warnings) == 2
     assert "3" in warnings[0] and "7" in warnings[0]
 
@@ -99,7 +101,7 @@ def test_composition_warnings(app, make_conseil, make_member):
 def test_no_parity_warning_when_the_collège_is_not_drawn(app, make_conseil, make_member):
     conseil = make_conseil(drawn_by_lot=False)
     make_member(conseil, gender=Gender.woman, drawn_by_lot=True)
-    assert services.composition_warnings(conseil, services.current_members(conseil)) == []
+    assert services.composition_warnings(conseil, services.composition_of(conseil)) == []
 
 
 def test_roles_of_reads_animation_and_membership(app, make_conseil, make_member, make_animator, make_user):

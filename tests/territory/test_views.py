@@ -34,3 +34,20 @@ def test_deleted_members_are_never_listed_by_name(client, make_conseil, make_mem
     make_member(conseil, user, listed_publicly=True)
     delete_account(user)
     assert "Ancienne Awa" not in client.get(f"/conseils/{conseil.slug}").text
+
+
+def test_conseil_page_statements_do_not_grow_with_members(client, make_conseil, make_member, make_user):
+    from participation.sqlcount import count_statements
+
+    conseil = make_conseil()
+    make_member(conseil)
+
+    def statements() -> int:
+        with count_statements() as counter:
+            assert client.get(f"/conseils/{conseil.slug}").status_code == 200
+        return counter.count
+
+    few = statements()
+    for _ in range(15):
+        make_member(conseil, listed_publicly=True)
+    assert statements() == few

@@ -1,0 +1,1 @@
+"""Performance measurement: a dataset generator and a load runner against gunicorn (see BENCH.md)."""

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tracemalloc
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from odf.opendocument import load as load_ods
+from odf.table import Table, TableCell, TableRow
+from odf.text import P
+
+from participation import exports
+
+COLUMNS = [exports.Column("title", "Titre"), exports.Column("supports", "Soutiens"),
+           exports.Column("share", "Part"), exports.Column("day", "Date"), exports.Column("at", "Horodatage")]
+ROWS = [
+    ("Des bancs au square", 12, 0.25, date(2026, 3, 3), datetime(2026, 3, 3, 17, 30, tzinfo=UTC)),
+    ("=HYPERLINK(\"http://evil\")", 0, Decimal("1.5"), None, None),
+    ("Éclairage du passage ; « urgent »\nvraiment", 3, 2.0, date(2026, 1, 1), None),
+]
+
+
+def _bytes(chunks) -> bytes:
+    return b"".join(chunks)
+
+
+def test_french_csv_has_bom_semicolons_decimal_comma_and_neutralised_formulas():
+    data = _bytes(exports.csv_french(COLUMNS, ROWS))
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Titre", "Soutiens", "Part", "Date", "Horodatage"]
+    assert rows[1] == ["Des bancs au square", "12", "0,25", "03/03/2026", "03/03/2026 18:30"]
+    assert rows[2][0] == "'=HYPERLINK(\"http://evil\")" and rows[2][2] == "1,5"
+    assert rows[3][0] == "Éclairage du passage ; « urgent »\nvraiment"
+    assert not data.decode("utf-8-sig").startswith("sep=")
+
+
+def test_open_data_csv_is_plain_utf8_with_commas():
+    data = _bytes(exports.csv_open_data(COLUMNS, ROWS))
+    assert not data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert rows[1] == ["Des bancs au square", "12", "0.25", "2026-03-03", "2026-03-03T18:30:00"]
+
+
+def test_xlsx_opens_in_openpyxl_with_typed_cells():
+    workbook = openpyxl.load_workbook(io.BytesIO(_bytes(exports.xlsx(COLUMNS, ROWS, "Propositions"))))
+    sheet = workbook["Propositions"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Titre", "Soutiens", "Part", "Date", "Horodatage"]
+    assert values[1][:3] == ["Des bancs au square", 12, 0.25]
+    assert values[1][3].date() == date(2026, 3, 3) and values[1][4] == datetime(2026, 3, 3, 18, 30)
+    assert values[2][0].startswith("'=")
+    assert values[3][0] == "Éclairage du passage ; « urgent »\nvraiment"
+
+
+def _ods_rows(data: bytes) -> list[list[str]]:
+    document = load_ods(io.BytesIO(data))
+    table = document.spreadsheet.getElementsByType(Table)[0]
+    rows = []
+    for row in table.getElementsByType(TableRow):
+        cells = []
+        for cell in row.getElementsByType(TableCell):
+            cells.append("\n".join(str(p) for p in cell.getElementsByType(P)))
+        rows.append(cells)
+    return rows
+
+
+def test_ods_opens_in_odfpy():
+    data = _bytes(exports.ods(COLUMNS, ROWS, "Propositions"))
+    rows = _ods_rows(data)
+    assert rows[0] == ["Titre", "Soutiens", "Part", "Date", "Horodatage"]
+    assert rows[1] == ["Des bancs au square", "12", "0.25", "03/03/2026", "03/03/2026 18:30"]
+    assert rows[2][0].startswith("'=")
+
+
+def test_json_export():
+    data = json.loads(_bytes(exports.json_export(COLUMNS, ROWS)))
+    assert data[0] == {"title": "Des bancs au square", "supports": 12, "share": 0.25, "day": "2026-03-03",
+                       "at": "2026-03-03T17:30:00+00:00"}
+
+
+@pytest.mark.parametrize("name", ["csv", "xlsx", "ods"])
+def test_memory_stays_flat_whatever_the_row_count(name):
+    writer = exports.FORMATS[name].write
+
+    def rows(n):
+        for i in range(n):
+            yield (f"Proposition numéro {i}", i, i / 7, date(2026, 1, 1), None)
+
+    def peak(n):
+        tracemalloc.start()
+        size = sum(len(chunk) for chunk in writer(COLUMNS, rows(n)))
+        _, high = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return size, high
+
+    small_size, small_peak = peak(1_000)
+    large_size, large_peak = peak(20_000)
+    assert large_size > 10 * small_size
+    assert large_peak < small_peak * 2 + 512 * 1024
+
+
+def test_stream_export_response(app):
+    with app.test_request_context():
+        response = exports.stream_export("xlsx", "propositions", COLUMNS, iter(ROWS))
+        assert response.headers["Content-Disposition"] == 'attachment; filename="propositions.xlsx"'
+        assert response.is_streamed
