@@ -18,6 +18,7 @@ CAPABILITIES = (
     "accounts",
     "territory",
     "contract",
+    "consultations",
     "admin",
 )
 

@@ -9,7 +9,7 @@ blueprint = Blueprint("consultations", __name__)
 
 
 def init_app(app: Flask, registry: Registry) -> None:
-    from participation.consultations import cli, labels, policy, services, views  # noqa: F401 - routes
+    from participation.consultations import cli, labels, manage_views, policy, services, views  # noqa: F401 - routes
 
     app.cli.add_command(cli.consultations_group)
     app.jinja_env.globals.update(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.accounts.models import User
@@ -270,7 +271,7 @@ class Answer(Base):
         Index("ix_consultation_answer_question_id_id", "question_id", "id"),
         # The latest free texts of a question, without reading its other answers.
         Index("ix_consultation_answer_texts", "question_id", "id",
-              postgresql_where="text IS NOT NULL", sqlite_where="text IS NOT NULL"),
+              postgresql_where=sql_text("text IS NOT NULL"), sqlite_where=sql_text("text IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy import delete, func, insert, select
 
 from participation.consultations.models import (
     Answer,
@@ -141,14 +141,13 @@ def recount_full(consultation: Consultation) -> Counter[tuple[int, Measure, int,
     )
     for question_id, channel, qpv, n in answered:
         counts[(question_id, Measure.answered, 0, 0, channel, int(qpv))] += n
-    has_text = case((Answer.text.is_not(None), literal(1)), else_=literal(0))
     details = db.session.execute(
-        select(Answer.question_id, Answer.option_id, Answer.value, has_text, Response.channel, qpv_key, func.count())
+        select(Answer.question_id, Answer.option_id, Answer.value, Response.channel, qpv_key, func.count())
         .join(Response, Response.id == Answer.response_id)
         .where(Response.consultation_id == consultation.id)
-        .group_by(Answer.question_id, Answer.option_id, Answer.value, has_text, Response.channel, qpv_key)
+        .group_by(Answer.question_id, Answer.option_id, Answer.value, Response.channel, qpv_key)
     )
-    for question_id, option_id, value, text, channel, qpv, n in details:
+    for question_id, option_id, value, channel, qpv, n in details:
         kind = kinds.get(question_id)
         if kind is None or kind.is_text:
             continue

@@ -25,7 +25,6 @@ from participation.accounts.models import User
 from participation.accounts.policy import is_habitant, is_signed_in
 from participation.consultations.answers import (
     AnswerValue,
-    TallyKey,
     answer_rows,
     check_all,
     tally_keys,
