@@ -240,10 +240,14 @@ def _question_form(consultation: Consultation, question: Question | None) -> Que
     elif question is None:
         form = QuestionForm(formdata=None, data={"section_id": request.args.get("page", ""), "scale": "1-5"})
     else:
-        form = QuestionForm(formdata=None, obj=question, data={
-            "kind": question.kind.value, "section_id": str(question.section_id),
+        # No obj=question: WTForms would take its attributes (options, kind) over these values.
+        form = QuestionForm(formdata=None, data={
+            "kind": question.kind.value, "section_id": str(question.section_id), "text": question.text,
+            "falc_text": question.falc_text or "", "required": question.required,
             "options": "\n".join(option.label for option in question.options),
+            "allow_other": question.allow_other, "max_choices": question.max_choices,
             "scale": "0-10" if question.scale_min == 0 else "1-5",
+            "scale_min_label": question.scale_min_label or "", "scale_max_label": question.scale_max_label or "",
         })
     if question is not None and consultation.structure_locked:
         for name in ("kind", "section_id", "scale", "required", "allow_other", "max_choices"):

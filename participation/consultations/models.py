@@ -166,7 +166,8 @@ class Section(Base):
 
     consultation: Mapped[Consultation] = relationship(back_populates="sections")
     questions: Mapped[list[Question]] = relationship(
-        back_populates="section", order_by="(Question.position, Question.id)", passive_deletes=True,
+        back_populates="section", order_by="(Question.position, Question.id)", cascade="all",
+        passive_deletes=True,
     )
 
 
@@ -313,7 +314,9 @@ class ResultTally(Base):
     __table_args__ = (
         Index("uq_consultation_tally_key", "consultation_id", "question_id", "measure", "option_id", "value",
               "channel", "qpv_key", unique=True),
-        CheckConstraint("count >= 0", name="count_not_negative"),
+        # No CHECK (count >= 0): a changed answer is taken off with the same INSERT … ON CONFLICT as new
+        # answers are added (one statement, rows in key order, so writers never deadlock), and the
+        # databases check constraints on the row proposed for insertion, before the conflict is seen.
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -409,7 +409,7 @@ def duplicate(consultation: Consultation, actor: User | None, title: str | None 
     db.session.add(copy)
     for section in consultation.sections:
         new_section = Section(consultation=copy, position=section.position, title=section.title)
-        copy.sections.append(new_section)
+        db.session.add(new_section)
         for question in section.questions:
             new_question = Question(consultation=copy, section=new_section, kind=question.kind,
                                     position=question.position, text=question.text)
