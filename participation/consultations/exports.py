@@ -26,7 +26,11 @@ STREAM_BATCH = 2000
 
 def aggregated(consultation: Consultation, filters: results.Filters = results.Filters()
                ) -> tuple[list[Column], Iterator[tuple]]:
-    """One row per answer option (or scale value), with counts and shares; the average of scales."""
+    """One row per answer option (or scale value), with counts and shares; the average of scales.
+
+    The rows are computed here, before the response starts: they are few, and a streamed body is
+    read after the request's database session has ended.
+    """
     columns = [
         Column("number", _("No.")), Column("question", _("Question")), Column("kind", _("Kind of question")),
         Column("answer", _("Answer")), Column("count", _("Number")), Column("share", _("Share (%)")),
@@ -34,26 +38,24 @@ def aggregated(consultation: Consultation, filters: results.Filters = results.Fi
         Column("score", _("Ranking score (points)")), Column("average", _("Average")),
     ]
     built = results.results(consultation, filters, texts=0)
-
-    def rows() -> Iterator[tuple]:
-        yield (None, _("All responses"), None, None, built.responses, None, None, None, None)
-        for channel in Channel:
-            yield (None, labels.channel_label(channel), None, None, built.by_channel[channel], None, None, None, None)
-        for result in built.questions:
-            question = result.question
-            kind = labels.kind_label(question.kind)
-            if question.kind.is_text:
-                yield (result.number, question.text, kind, _("Written answers"), result.answered, None,
-                       result.answered, None, None)
-                continue
-            for row in result.rows:
-                yield (result.number, question.text, kind, row.label, row.count, round(row.share * 100, 1),
-                       result.answered, row.score if question.kind == QuestionKind.ranking else None, None)
-            if question.kind == QuestionKind.scale:
-                yield (result.number, question.text, kind, _("Average"), None, None, result.answered, None,
-                       round(result.average, 2) if result.average is not None else None)
-
-    return columns, rows()
+    rows: list[tuple] = [(None, _("All responses"), None, None, built.responses, None, None, None, None)]
+    for channel in Channel:
+        rows.append((None, labels.channel_label(channel), None, None, built.by_channel[channel], None, None, None,
+                     None))
+    for result in built.questions:
+        question = result.question
+        kind = labels.kind_label(question.kind)
+        if question.kind.is_text:
+            rows.append((result.number, question.text, kind, _("Written answers"), result.answered, None,
+                         result.answered, None, None))
+            continue
+        for row in result.rows:
+            rows.append((result.number, question.text, kind, row.label, row.count, round(row.share * 100, 1),
+                         result.answered, row.score if question.kind == QuestionKind.ranking else None, None))
+        if question.kind == QuestionKind.scale:
+            rows.append((result.number, question.text, kind, _("Average"), None, None, result.answered, None,
+                         round(result.average, 2) if result.average is not None else None))
+    return columns, iter(rows)
 
 
 def _raw_query(consultation: Consultation, questions):
@@ -89,19 +91,24 @@ def _raw_query(consultation: Consultation, questions):
 
 
 def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tuple]]:
-    """One row per response, one column per question, in the order of the questionnaire."""
+    """One row per response, one column per question, in the order of the questionnaire.
+
+    Everything the rows need is read now (the query is built, labels are copied); the rows
+    themselves are read when the body is streamed, after the view has returned.
+    """
     questions = consultation.ordered_questions()
     columns = [
         Column("response", _("Response")), Column("answered_at", _("Answered on")),
         Column("changed_at", _("Last changed on")), Column("channel", _("Channel")),
         Column("quartier", _("Quartier of residence")),
     ] + [Column(f"q{n}", f"{n}. {question.text}") for n, question in enumerate(questions, start=1)]
+    statement = _raw_query(consultation, questions).execution_options(yield_per=STREAM_BATCH)
     hidden_text = _("(hidden answer)")
     other_prefix = _("Other: %(text)s", text="")
     yes, no = _("Yes"), _("No")
     channel_names = {channel: labels.channel_label(channel) for channel in Channel}
     option_labels = {option.id: option.label for question in questions for option in question.options}
-    # How to turn each question's aggregated cells into one cell; and how many cells it took.
+    # How to turn each question's aggregated cells into one cell, and how many cells it took.
     readers = []
     for question in questions:
         kind = question.kind
@@ -137,8 +144,7 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
                                                                                      None)))
 
     def rows() -> Iterator[tuple]:
-        result = db.session.execute(_raw_query(consultation, questions).execution_options(yield_per=STREAM_BATCH))
-        for record in result:
+        for record in db.session.execute(statement):
             code, name = record[4], record[5]
             row: list[Any] = [record[0], record[1], record[2], channel_names[record[3]],
                               f"{name} ({code})" if code else None]

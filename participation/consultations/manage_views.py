@@ -595,6 +595,7 @@ def export_consultation(consultation_id: int, what: str, fmt: str):
     if consultation is None or fmt not in ("csv", "xlsx", "ods"):
         abort(404)
     authorize(policy.can_export(current_user, consultation))
+    # Built before the commit and without ORM objects: the body is streamed after this view returns.
     if what == "resultats":
         columns, rows = exports.aggregated(consultation)
         filename = f"consultation-{consultation.id}-resultats"

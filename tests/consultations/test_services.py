@@ -495,3 +495,17 @@ def test_aggregated_results_export_has_counts_shares_scores_and_averages(roles):
     assert average["average"] == 5
     single = [r for r in rows if r["number"] == 1]
     assert single[0]["share"] == 100.0 and single[0]["count"] == 2
+
+
+def test_export_rows_are_read_after_the_session_that_built_them_has_ended(roles):
+    """A streamed body is written after the view returned and its database session was removed."""
+    from participation.consultations import exports
+
+    consultation = make_consultation(roles.conseil)
+    answer_consultation(consultation, roles.habitant)
+    db.session.commit()
+    raw_columns, raw_rows = exports.raw_answers(consultation)
+    aggregated_columns, aggregated_rows = exports.aggregated(consultation)
+    db.session.commit()
+    db.session.remove()
+    assert len(list(raw_rows)) == 1 and len(list(aggregated_rows)) > 10

@@ -1,8 +1,8 @@
 """Consultations: questionnaires, sections, questions, options, responses, answers, tallies, drafts
 
-Revision ID: b85c96c396d3
+Revision ID: dde61921b59c
 Revises: 0356cf464c06
-Create Date: 2026-11-22 01:35:11.721636
+Create Date: 2026-11-22 01:58:17.825980
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b85c96c396d3'
+revision = 'dde61921b59c'
 down_revision = '0356cf464c06'
 branch_labels = None
 depends_on = None
@@ -121,7 +121,6 @@ def upgrade():
     sa.Column('channel', sa.Enum('online', 'assisted', 'anonymous', name='channel', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('qpv_key', sa.Integer(), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
-    sa.CheckConstraint('count >= 0', name=op.f('ck_consultation_tally_count_not_negative')),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_consultation_tally_consultation_id_consultation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consultation_tally'))
     )
