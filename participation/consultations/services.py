@@ -571,24 +571,23 @@ def save_draft(consultation: Consultation, respondent: Respondent, values: Mappi
         "answers": {str(key): value.to_json() for key, value in draft.values.items()},
         "qpv": draft.qpv_id, "email": draft.contact_email, "from_response": draft.started_from_response,
     }
-    row = db.session.scalar(_draft_query(consultation, respondent))
-    if row is None:
-        row = ResponseDraft(
-            consultation_id=consultation.id, data=data,
-            user_id=respondent.user.id if respondent.channel == Channel.online and respondent.user else None,
-            anonymous_key=respondent.anonymous_key if respondent.channel == Channel.anonymous else None,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except IntegrityError:  # the same person saved another page at the same instant
-            row = db.session.scalar(_draft_query(consultation, respondent))
-            if row is None:
-                raise
-    row.data = data
-    row.updated_at = utcnow()
-    db.session.flush()
+    _upsert_draft(consultation, respondent, data)
     return draft
+
+
+def _upsert_draft(consultation: Consultation, respondent: Respondent, data: dict[str, Any]) -> None:
+    """One statement, so that a page saved while the same person sends their answers never fails."""
+    table = ResponseDraft.__table__
+    online = respondent.channel == Channel.online and respondent.user is not None
+    row = {"consultation_id": consultation.id, "data": data, "updated_at": utcnow(),
+           "user_id": respondent.user.id if online else None,
+           "anonymous_key": None if online else respondent.anonymous_key}
+    statement = _dialect_insert()(table).values(row)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.consultation_id, table.c.user_id if online else table.c.anonymous_key],
+        set_={"data": statement.excluded["data"], "updated_at": statement.excluded["updated_at"]},
+    )
+    db.session.execute(statement)
 
 
 def discard_draft(consultation: Consultation, respondent: Respondent) -> None:
@@ -611,14 +610,18 @@ def purge_drafts(older_than: datetime) -> int:
 # ------------------------------------------------------------------------------------------ answering
 
 
-def _upsert_statement(rows: list[dict[str, Any]]):
-    table = ResultTally.__table__
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
+def _dialect_insert():
+    """INSERT with ON CONFLICT, for PostgreSQL or SQLite."""
+    if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(table).values(rows)
+    return dialect_insert
+
+
+def _upsert_statement(rows: list[dict[str, Any]]):
+    table = ResultTally.__table__
+    statement = _dialect_insert()(table).values(rows)
     return statement.on_conflict_do_update(
         index_elements=[table.c.consultation_id, table.c.question_id, table.c.measure, table.c.option_id,
                         table.c.value, table.c.channel, table.c.qpv_key],

@@ -248,7 +248,7 @@ def send_answers(consultation_id: int):
     services.save_draft(consultation, respondent, {}, qpv_id=qpv_id, contact_email=contact_email)
     try:
         _response, replaced = services.submit_response(consultation, respondent, draft.values, qpv_id=qpv_id,
-                                               contact_email=contact_email, locale=select_locale())
+                                                       contact_email=contact_email, locale=select_locale())
     except services.InvalidAnswers as error:
         db.session.commit()  # keep the quartier and e-mail typed on this page
         flash(_("Some answers are missing or need to be corrected: see below."), "error")
