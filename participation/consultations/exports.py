@@ -1,10 +1,10 @@
 """Rows of the consultation exports: aggregated results, and raw answers (one row per response).
 
 Both are pure functions returning columns and an iterator of rows; the view streams them through
-``participation.exports``. The raw answers come from one GROUP BY query that puts each response's
-answers on one row (option ids, values and texts aggregated per question), read with a server-side
-cursor, so memory stays flat whatever the number of responses. Hidden free texts are not exported.
-E-mail addresses and accounts are never exported.
+``participation.exports``. For the raw answers, each response carries its answers
+(``answers_data``) and is read with a server-side cursor: the export is one narrow scan and memory
+stays flat whatever the number of responses. Hidden free texts are not exported; e-mail addresses
+and accounts never are.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import select
 
 from participation.consultations import labels, results
-from participation.consultations.models import Answer, Channel, Consultation, QuestionKind, Response
+from participation.consultations.models import Answer, Channel, Consultation, Question, QuestionKind, Response
 from participation.exports import Column
 from participation.extensions import db
 from participation.territory.models import QPV
@@ -58,100 +58,91 @@ def aggregated(consultation: Consultation, filters: results.Filters = results.Fi
     return columns, iter(rows)
 
 
-def _raw_query(consultation: Consultation, questions):
-    columns: list[Any] = [Response.id, Response.created_at, Response.updated_at, Response.channel,
-                          QPV.code, QPV.name]
-    for question in questions:
-        this = Answer.question_id == question.id
-        visible = Answer.hidden_at.is_(None)
-        kind = question.kind
-        if kind.is_choice:
-            columns.append(func.aggregate_strings(
-                case((and_(this, Answer.option_id.is_not(None)), cast(Answer.option_id, String))), ","))
-            columns.append(func.max(case((and_(this, Answer.option_id.is_(None), visible), Answer.text))))
-            columns.append(func.max(case((and_(this, Answer.option_id.is_(None), Answer.hidden_at.is_not(None)),
-                                          literal(1)))))
-        elif kind == QuestionKind.ranking:
-            columns.append(func.aggregate_strings(
-                case((this, cast(Answer.option_id, String) + literal(":") + cast(Answer.value, String))), ","))
-        elif kind in (QuestionKind.yes_no, QuestionKind.scale):
-            columns.append(func.max(case((this, Answer.value))))
-        else:
-            columns.append(func.max(case((and_(this, visible), Answer.text))))
-            columns.append(func.max(case((and_(this, Answer.hidden_at.is_not(None)), literal(1)))))
-    return (
-        select(*columns)
-        .select_from(Response)
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .outerjoin(QPV, QPV.id == Response.qpv_id)
-        .where(Response.consultation_id == consultation.id)
-        .group_by(Response.id, Response.created_at, Response.updated_at, Response.channel, QPV.code, QPV.name)
-        .order_by(Response.id)
-    )
+def _hidden_texts(consultation: Consultation) -> set[tuple[int, int]]:
+    """(response id, question id) of the free texts hidden by moderation: few, read once."""
+    return {(response_id, question_id) for response_id, question_id in db.session.execute(
+        select(Answer.response_id, Answer.question_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.consultation_id == consultation.id, Answer.hidden_at.is_not(None))
+    )}
 
 
 def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tuple]]:
     """One row per response, one column per question, in the order of the questionnaire.
 
-    Everything the rows need is read now (the query is built, labels are copied); the rows
-    themselves are read when the body is streamed, after the view has returned.
+    Everything the rows need is read now (query built, labels copied, hidden texts listed); the
+    rows themselves are read when the body is streamed, after the view has returned. Each response
+    carries its answers in ``answers_data``, so this is one narrow scan of the responses.
     """
     questions = consultation.ordered_questions()
     columns = [
         Column("response", _("Response")), Column("answered_at", _("Answered on")),
-        Column("changed_at", _("Last changed on")), Column("channel", _("Channel")),
-        Column("quartier", _("Quartier of residence")),
+        Column("channel", _("Channel")), Column("quartier", _("Quartier of residence")),
     ] + [Column(f"q{n}", f"{n}. {question.text}") for n, question in enumerate(questions, start=1)]
-    statement = _raw_query(consultation, questions).execution_options(yield_per=STREAM_BATCH)
+    # A Core statement on the tables (no ORM row processing), read in batches from a server-side cursor.
+    responses, qpvs = Response.__table__, QPV.__table__
+    statement = (
+        select(responses.c.id, responses.c.updated_at, responses.c.channel, qpvs.c.code, qpvs.c.name,
+               responses.c.answers_data)
+        .select_from(responses.outerjoin(qpvs, qpvs.c.id == responses.c.qpv_id))
+        .where(responses.c.consultation_id == consultation.id)
+        .order_by(responses.c.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    hidden = _hidden_texts(consultation)
     hidden_text = _("(hidden answer)")
     other_prefix = _("Other: %(text)s", text="")
-    yes, no = _("Yes"), _("No")
+    yes_no = {1: _("Yes"), 0: _("No")}
     channel_names = {channel: labels.channel_label(channel) for channel in Channel}
     option_labels = {option.id: option.label for question in questions for option in question.options}
-    # How to turn each question's aggregated cells into one cell, and how many cells it took.
+    position = {option.id: option.position for question in questions for option in question.options}
+
+    def choice(value: dict) -> str | None:
+        ids = value.get("o") or ()
+        words = [option_labels.get(i, "?") for i in (sorted(ids, key=position.get) if len(ids) > 1 else ids)]
+        if "x" in value:
+            words.append(other_prefix + value["x"])
+        return " ; ".join(words) or None
+
+    def ranking(value: dict) -> str | None:
+        return " ; ".join(f"{rank}. {option_labels.get(i, '?')}" for rank, i in enumerate(value.get("o", ()), 1)) \
+            or None
+
     readers = []
     for question in questions:
         kind = question.kind
         if kind.is_choice:
-            order = {option.id: option.position for option in question.options}
-
-            def choice(cells, order=order):
-                ids, other, hidden = cells
-                words = [option_labels.get(int(i), "?") for i in sorted(
-                    (i for i in (ids or "").split(",") if i), key=lambda i: order.get(int(i), 0))]
-                if other is not None:
-                    words.append(other_prefix + other)
-                elif hidden:
-                    words.append(other_prefix + hidden_text)
-                return " ; ".join(words) or None
-
-            readers.append((3, choice))
+            read = choice
         elif kind == QuestionKind.ranking:
-            def ranking(cells):
-                pairs = sorted(
-                    (int(rank), int(option_id)) for option_id, rank in
-                    (item.split(":") for item in (cells[0] or "").split(",") if item))
-                return " ; ".join(f"{rank}. {option_labels.get(option_id, '?')}" for rank, option_id in pairs) \
-                    or None
-
-            readers.append((1, ranking))
+            read = ranking
         elif kind == QuestionKind.yes_no:
-            readers.append((1, lambda cells: None if cells[0] is None else (yes if cells[0] == 1 else no)))
+            read = lambda value: yes_no.get(value.get("v"))  # noqa: E731
         elif kind == QuestionKind.scale:
-            readers.append((1, lambda cells: cells[0]))
+            read = lambda value: value.get("v")  # noqa: E731
         else:
-            readers.append((2, lambda cells: cells[0] if cells[0] is not None else (hidden_text if cells[1] else
-                                                                                     None)))
+            read = lambda value: value.get("t")  # noqa: E731
+        readers.append((str(question.id), question.id, read, kind.is_text or question.allow_other))
 
     def rows() -> Iterator[tuple]:
-        for record in db.session.execute(statement):
-            code, name = record[4], record[5]
-            row: list[Any] = [record[0], record[1], record[2], channel_names[record[3]],
-                              f"{name} ({code})" if code else None]
-            position = 6
-            for width, read in readers:
-                row.append(read(record[position:position + width]))
-                position += width
+        for response_id, answered_at, channel, code, name, data in db.session.connection().execute(statement):
+            row: list[Any] = [response_id, answered_at, channel_names[channel], f"{name} ({code})" if code else None]
+            for key, question_id, read, may_hide in readers:
+                value = data.get(key)
+                if value is None:
+                    row.append(None)
+                elif may_hide and hidden and (response_id, question_id) in hidden:
+                    row.append(_hide(read(value), value, hidden_text, other_prefix))
+                else:
+                    row.append(read(value))
             yield tuple(row)
 
     return columns, rows()
+
+
+def _hide(cell: Any, value: dict, hidden_text: str, other_prefix: str) -> Any:
+    """The cell of an answer whose written part was hidden: the text goes, the choices stay."""
+    if "t" in value:
+        return hidden_text
+    if "x" in value and isinstance(cell, str):
+        return cell.replace(other_prefix + value["x"], other_prefix + hidden_text)
+    return cell

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.numbers import format_decimal, format_percent
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -52,8 +54,14 @@ def _locale() -> str:
 
 
 def format_share(share: float) -> str:
-    """0.456 → "46 %" in French, "46%" in English."""
-    return format_percent(share, locale=_locale())
+    """0.456 → "46 %" in French, "46%" in English (rounded to the unit, as people read charts)."""
+    return _percent(round(share * 100), _locale())
+
+
+@lru_cache(maxsize=512)
+def _percent(value: int, locale: str) -> str:
+    # Babel is exact but slow; a results page asks for the same few values again and again.
+    return format_percent(value / 100, locale=locale)
 
 
 def format_number(value: float | int | None, digits: int = 1) -> str:

@@ -246,6 +246,10 @@ class Response(Base):
     contact_email: Mapped[str | None] = mapped_column(String(320))
     contact_locale: Mapped[str] = mapped_column(String(8), default="fr")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The same answers as the rows of consultation_answer, as {question id: AnswerValue.to_json()},
+    # written with them: the one-row-per-response export reads this instead of regrouping a
+    # million answer rows (the rows stay the truth for results, recounts and free texts).
+    answers_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -281,6 +285,10 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_option.id", ondelete="CASCADE"))
     value: Mapped[int | None]
     text: Mapped[str | None] = mapped_column(Text)
+    # The response's channel and quartier (0: not given), copied here so that the written answers of
+    # a filtered results page are read from the text index alone, without joining the responses.
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16))
+    qpv_key: Mapped[int] = mapped_column(default=0)
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -275,10 +275,7 @@ def _texts_query(question: Question, filters: Filters):
         select(Answer)
         .where(Answer.question_id == question.id, Answer.text.is_not(None), Answer.hidden_at.is_(None))
     )
-    if filters.active:
-        query = query.join(Response, Response.id == Answer.response_id)
-        query = _filtered(query, filters, Response.channel, _qpv_key_column())
-    return query
+    return _filtered(query, filters, Answer.channel, Answer.qpv_key)
 
 
 def latest_texts(question: Question, filters: Filters = Filters(), limit: int = TEXTS_SHOWN) -> list[Answer]:
@@ -290,7 +287,4 @@ def texts_page_query(question: Question, filters: Filters = Filters(), include_h
     query = select(Answer).where(Answer.question_id == question.id, Answer.text.is_not(None))
     if not include_hidden:
         query = query.where(Answer.hidden_at.is_(None))
-    if filters.active:
-        query = query.join(Response, Response.id == Answer.response_id)
-        query = _filtered(query, filters, Response.channel, _qpv_key_column())
-    return query.order_by(Answer.id.desc())
+    return _filtered(query, filters, Answer.channel, Answer.qpv_key).order_by(Answer.id.desc())

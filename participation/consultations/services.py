@@ -678,7 +678,7 @@ def _count_new_response(consultation: Consultation, channel: Channel) -> None:
     db.session.expire(consultation, ["responses_count", "online_count", "assisted_count", "anonymous_count"])
 
 
-def _insert_answers(response_id: int, questions: Iterable[Question], values: Mapping[int, AnswerValue],
+def _insert_answers(response: Response, questions: Iterable[Question], values: Mapping[int, AnswerValue],
                     hidden: Mapping[tuple[int, str], dict[str, Any]] | None = None) -> None:
     rows = []
     for question in questions:
@@ -686,8 +686,8 @@ def _insert_answers(response_id: int, questions: Iterable[Question], values: Map
         if value is None:
             continue
         for row in answer_rows(question, value):
-            row = {**row, "response_id": response_id, "hidden_at": None, "hidden_reason": None,
-                   "hidden_by_id": None}
+            row = {**row, "response_id": response.id, "channel": response.channel, "qpv_key": response.qpv_key,
+                   "hidden_at": None, "hidden_reason": None, "hidden_by_id": None}
             if hidden and row["text"] is not None and (question.id, row["text"]) in hidden:
                 row.update(hidden[(question.id, row["text"])])
             rows.append(row)
@@ -726,6 +726,7 @@ def submit_response(consultation: Consultation, respondent: Respondent, values: 
     if errors:
         raise InvalidAnswers(errors)
     answered = _answered_values(questions, values)
+    answers_data = {str(question_id): value.to_json() for question_id, value in answered.items()}
     if respondent.channel == Channel.anonymous:
         contact_email = (contact_email or "").strip().lower() or None
     else:
@@ -741,6 +742,7 @@ def submit_response(consultation: Consultation, respondent: Respondent, values: 
             anonymous_key=respondent.anonymous_key if respondent.channel == Channel.anonymous else None,
             entered_by_id=respondent.user.id if respondent.channel == Channel.assisted and respondent.user else None,
             contact_email=contact_email, contact_locale=locale, created_at=now, updated_at=now,
+            answers_data=answers_data,
         )
         try:
             with db.session.begin_nested():
@@ -763,12 +765,13 @@ def submit_response(consultation: Consultation, respondent: Respondent, values: 
         response.contact_email = contact_email if respondent.channel == Channel.anonymous else None
         response.contact_locale = locale
         response.updated_at = now
+        response.answers_data = answers_data
         db.session.flush()
     else:
         _count_new_response(consultation, respondent.channel)
     deltas.update(_response_deltas(questions, answered, response.channel, response.qpv_key, +1))
     _bump_tallies(consultation.id, deltas)
-    _insert_answers(response.id, questions, answered, hidden)
+    _insert_answers(response, questions, answered, hidden)
     db.session.expire(response, ["answers"])
     discard_draft(consultation, respondent)
     return response, replaced
@@ -884,21 +887,30 @@ def load(consultation_id: int) -> Consultation | None:
     )
 
 
-def public_consultations(now: datetime | None = None) -> tuple[list[Consultation], list[Consultation],
-                                                                 list[Consultation]]:
-    """Published consultations: open ones (closing soonest first), upcoming, then closed (latest first)."""
+def public_consultations(now: datetime | None = None) -> tuple[list[Consultation], list[Consultation]]:
+    """Published consultations still to close: open ones (closing soonest first), then upcoming ones."""
     now = now or utcnow()
-    published = list(db.session.scalars(
-        select(Consultation).where(Consultation.published_at.is_not(None))
-        .options(selectinload(Consultation.conseil))
-        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+    current = list(db.session.scalars(
+        select(Consultation)
+        .where(Consultation.published_at.is_not(None),
+               (Consultation.closes_at.is_(None)) | (Consultation.closes_at > now))
+        .options(selectinload(Consultation.conseil), selectinload(Consultation.qpv))
     ))
-    open_ = sorted((c for c in published if c.phase(now) == Phase.open),
+    open_ = sorted((c for c in current if c.phase(now) == Phase.open),
                    key=lambda c: (c.closes_at is None, c.closes_at or now, c.id))
-    upcoming = sorted((c for c in published if c.phase(now) == Phase.scheduled), key=lambda c: (c.opens_at, c.id))
-    closed = sorted((c for c in published if c.phase(now) == Phase.closed),
-                    key=lambda c: (c.closes_at, c.id), reverse=True)
-    return open_, upcoming, closed
+    upcoming = sorted((c for c in current if c.phase(now) == Phase.scheduled), key=lambda c: (c.opens_at, c.id))
+    return open_, upcoming
+
+
+def closed_consultations_query(now: datetime | None = None):
+    """Closed consultations, latest first (the list pages through them)."""
+    now = now or utcnow()
+    return (
+        select(Consultation)
+        .where(Consultation.published_at.is_not(None), Consultation.closes_at <= now)
+        .options(selectinload(Consultation.conseil), selectinload(Consultation.qpv))
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+    )
 
 
 def open_consultations(limit: int = 5, conseil_id: int | None = None, now: datetime | None = None
@@ -908,6 +920,7 @@ def open_consultations(limit: int = 5, conseil_id: int | None = None, now: datet
         select(Consultation)
         .where(Consultation.published_at.is_not(None), Consultation.opens_at <= now,
                (Consultation.closes_at.is_(None)) | (Consultation.closes_at > now))
+        .options(selectinload(Consultation.conseil), selectinload(Consultation.qpv))
         .order_by(Consultation.closes_at.is_(None), Consultation.closes_at, Consultation.id)
         .limit(limit)
     )
@@ -922,6 +935,7 @@ def recently_closed(conseil_id: int, limit: int = 3, now: datetime | None = None
         select(Consultation)
         .where(Consultation.conseil_id == conseil_id, Consultation.published_at.is_not(None),
                Consultation.closes_at <= now)
+        .options(selectinload(Consultation.conseil), selectinload(Consultation.qpv))
         .order_by(Consultation.closes_at.desc()).limit(limit)
     ))
 

@@ -108,7 +108,8 @@ def _is_anonymous() -> bool:
 
 @blueprint.route("/consultations")
 def list_consultations():
-    open_, upcoming, closed = services.public_consultations()
+    open_, upcoming = services.public_consultations()
+    closed = paginate(services.closed_consultations_query(), request.args.get("page", 1, type=int), per_page=20)
     return render_template("consultations/list_consultations.html", open_consultations=open_, upcoming=upcoming,
                            closed=closed)
 

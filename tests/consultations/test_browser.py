@@ -168,7 +168,7 @@ def test_a_consultation_from_building_to_synthesis_and_export(page, a11y, roles,
         page.get_by_role("link", name="Excel (XLSX) – réponses brutes").click()
     workbook = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert len(rows) == 4 and len(rows[0]) == 5 + 6
+    assert len(rows) == 4 and len(rows[0]) == 4 + 6
     assert {row[-1] for row in rows[1:]} == {"Danser", "Calme", "Musique"}
     with page.expect_download() as ods_download:
         page.get_by_role("link", name="LibreOffice (ODS) – réponses brutes").click()

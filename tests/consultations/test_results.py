@@ -7,10 +7,11 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from participation.consultations import results, services
-from participation.consultations.answers import AnswerValue
-from participation.consultations.models import Channel, QuestionKind
+from participation.consultations.answers import AnswerValue, values_from_rows
+from participation.consultations.models import Channel, QuestionKind, Response
 from participation.extensions import db
 from participation.sqlcount import count_statements
 from tests.factories import answer_consultation, make_consultation, make_qpv, make_user, typical_answers
@@ -118,6 +119,10 @@ def test_results_equal_a_recount_of_the_raw_answers(people, data):
             final[("paper", index)] = (Channel.assisted, qpv.id if qpv else 0, values)
     db.session.refresh(consultation)
     assert consultation.responses_count == len(final)
+    # Each response keeps a copy of its answers for the export: it says what the rows say.
+    for response in db.session.scalars(select(Response).where(Response.consultation_id == consultation.id)):
+        assert {int(key): AnswerValue.from_json(value) for key, value in response.answers_data.items()} == \
+            values_from_rows(questions, response.answers)
     assert results.stored_tallies(consultation) == results.recount_full(consultation)
     filters = [results.Filters()] + [results.Filters(channel=c) for c in Channel] + [
         results.Filters(qpv_key=key) for key in (0, qpvs[0].id, qpvs[1].id)] + [
@@ -160,6 +165,12 @@ def test_a_changed_answer_moves_between_quartiers_in_the_results(app):
     answer_consultation(consultation, user, qpv=qpv_b)
     assert results.results(consultation, results.Filters(qpv_key=qpv_a.id)).responses == 0
     assert results.results(consultation, results.Filters(qpv_key=qpv_b.id)).responses == 1
+    from participation.consultations.models import QuestionKind
+
+    text = next(q for q in consultation.ordered_questions() if q.kind == QuestionKind.short_text)
+    assert results.latest_texts(text, results.Filters(qpv_key=qpv_a.id)) == []
+    assert len(results.latest_texts(text, results.Filters(qpv_key=qpv_b.id, channel=Channel.online))) == 1
+    assert results.latest_texts(text, results.Filters(channel=Channel.anonymous)) == []
     results.rebuild_tallies(consultation)
     assert results.stored_tallies(consultation) == results.recount_full(consultation)
     assert services.count_rows(consultation)[Channel.online] == 1

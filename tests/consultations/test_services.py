@@ -464,7 +464,7 @@ def test_raw_answers_have_one_row_per_response_and_one_column_per_question(roles
     services.hide_answer(text, roles.animator, "Nom d'un voisin")
     columns, rows = exports.raw_answers(consultation)
     rows = list(rows)
-    assert len(columns) == 5 + len(consultation.questions) and len(rows) == 2
+    assert len(columns) == 4 + len(consultation.questions) and len(rows) == 2
     by_key = dict(zip([c.key for c in columns], rows[0], strict=True))
     numbers = {q.id: n for n, q in enumerate(consultation.ordered_questions(), start=1)}
     assert by_key["quartier"] == "Les Peupliers (QN09901A)"
@@ -478,6 +478,11 @@ def test_raw_answers_have_one_row_per_response_and_one_column_per_question(roles
     assert paper["channel"] == "Sur papier (saisie par l'équipe)"
     assert paper[f"q{numbers[question(consultation, QuestionKind.single_choice).id]}"] == "Autre : =1+1"
     assert paper[f"q{numbers[question(consultation, QuestionKind.scale).id]}"] is None
+    other = db.session.scalar(select(Answer).where(Answer.text == "=1+1"))
+    services.hide_answer(other, roles.animator, "Hors sujet")
+    columns, rows = exports.raw_answers(consultation)
+    paper = dict(zip([c.key for c in columns], list(rows)[1], strict=True))
+    assert paper[f"q{numbers[question(consultation, QuestionKind.single_choice).id]}"] == "Autre : (réponse masquée)"
 
 
 def test_aggregated_results_export_has_counts_shares_scores_and_averages(roles):

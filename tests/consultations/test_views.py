@@ -451,7 +451,7 @@ def test_exports_are_streamed_in_french_csv_xlsx_and_ods(signed_in, roles):
     assert "Propreté" in results_csv and ";6;" in results_csv
     workbook = openpyxl.load_workbook(io.BytesIO(lead.get(f"{base}/reponses.xlsx").data), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert len(rows) == 3 and len(rows[0]) == 5 + len(consultation.questions)
+    assert len(rows) == 3 and len(rows[0]) == 4 + len(consultation.questions)
     ods = lead.get(f"{base}/resultats.ods").data
     assert zipfile.ZipFile(io.BytesIO(ods)).read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
     document = load(io.BytesIO(ods))

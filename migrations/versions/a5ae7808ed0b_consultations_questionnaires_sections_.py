@@ -1,8 +1,8 @@
 """Consultations: questionnaires, sections, questions, options, responses, answers, tallies, drafts
 
-Revision ID: dde61921b59c
+Revision ID: a5ae7808ed0b
 Revises: 0356cf464c06
-Create Date: 2026-11-22 01:58:17.825980
+Create Date: 2026-11-22 02:41:54.404349
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'dde61921b59c'
+revision = 'a5ae7808ed0b'
 down_revision = '0356cf464c06'
 branch_labels = None
 depends_on = None
@@ -87,6 +87,7 @@ def upgrade():
     sa.Column('contact_email', sa.String(length=320), nullable=True),
     sa.Column('contact_locale', sa.String(length=8), nullable=False),
     sa.Column('entered_by_id', sa.Integer(), nullable=True),
+    sa.Column('answers_data', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_consultation_response_consultation_id_consultation'), ondelete='CASCADE'),
@@ -170,6 +171,8 @@ def upgrade():
     sa.Column('option_id', sa.Integer(), nullable=True),
     sa.Column('value', sa.Integer(), nullable=True),
     sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('channel', sa.Enum('online', 'assisted', 'anonymous', name='channel', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('qpv_key', sa.Integer(), nullable=False),
     sa.Column('hidden_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('hidden_reason', sa.Text(), nullable=True),
     sa.Column('hidden_by_id', sa.Integer(), nullable=True),
