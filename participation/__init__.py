@@ -20,6 +20,7 @@ CAPABILITIES = (
     "contract",
     "proposals",
     "moderation",
+    "consultations",
     "workshops",
     "minutes",
     "reporting",

@@ -2,6 +2,7 @@
 
 from participation.accounts.models import *  # noqa: F401,F403
 from participation.audit import AuditEntry  # noqa: F401
+from participation.consultations.models import *  # noqa: F401,F403
 from participation.contract.models import *  # noqa: F401,F403
 from participation.mail import OutboxMessage  # noqa: F401
 from participation.minutes.models import *  # noqa: F401,F403
