@@ -20,6 +20,9 @@ CAPABILITIES = (
     "contract",
     "proposals",
     "moderation",
+    "consultations",
+    "workshops",
+    "minutes",
     "reporting",
     "admin",
 )

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
+from markupsafe import Markup
 
 
 def _always(user: Any) -> bool:
@@ -153,3 +154,10 @@ def install(app: Flask) -> Registry:
 
 def get_registry() -> Registry:
     return current_app.extensions["participation.registry"]
+
+
+def render_sections(sections: list[Any], *args: Any, **shared: Any) -> list[Markup]:
+    """Render each section's template with ``shared`` and the variables its ``context(*args)`` returns."""
+    # Autoescaped templates render these, so their output is safe HTML.
+    return [Markup(render_template(section.template, **shared, **section.context(*args)))  # noqa: S704
+            for section in sections]

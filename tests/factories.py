@@ -114,6 +114,107 @@ def outbox(recipient: str | None = None) -> list[OutboxMessage]:
     return list(db.session.scalars(query))
 
 
+# ------------------------------------------------------------------------------------------ workshops
+
+
+def make_workshop(conseil: Conseil | None = None, *, starts_in: Any = None, hours: float = 2, capacity: int = 30,
+                  title: str | None = None, **fields: Any):
+    """A workshop starting ``starts_in`` from now (a timedelta, default 7 days), inserted directly.
+
+    Direct insertion (not ``create_workshop``) lets tests place workshops in the past too.
+    """
+    from datetime import timedelta
+
+    from participation.db import utcnow
+    from participation.sanitize import render_markdown
+    from participation.workshops.models import Theme, Workshop
+
+    n = next(_sequence)
+    conseil = conseil or make_conseil()
+    starts_at = (utcnow() + (starts_in if starts_in is not None else timedelta(days=7))).replace(microsecond=0)
+    description = fields.pop("description", "Un atelier pour imaginer ensemble le quartier.")
+    values: dict[str, Any] = dict(
+        conseil_id=conseil.id, theme=Theme.living_environment, title=title or f"Atelier {n}",
+        description=description, description_html=render_markdown(description),
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), place="Maison du projet",
+        address="2 place des Tilleuls, Val-sur-Lys", capacity=capacity, confirmed_seats=0, waitlist_count=0,
+        signup_close_minutes=120, created_at=utcnow(), updated_at=utcnow(),
+    )
+    values.update(fields)
+    workshop = Workshop(**values)
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
+def sign_up_guest(workshop, name: str | None = None, email: str | None = None, *, phone: str | None = None,
+                  now: Any = None, **needs: Any):
+    """A guest registration through the service; returns (registration, token)."""
+    from participation.workshops.services import RegistrationData, sign_up
+
+    n = next(_sequence)
+    if email is None and phone is None:
+        email = f"invite{n}@example.org"
+    result = sign_up(workshop.id, RegistrationData(name=name or f"Invité {n}", email=email, phone=phone, **needs),
+                     now=now)
+    return result.registration, result.token
+# ---------------------------------------------------------------- minutes (meetings, review, decisions)
+
+def make_meeting(conseil: Conseil, animator: User | None = None, *, title: str = "Plénière du 3 mars 2026",
+                 kind: Any = None, starts_at: Any = None,
+                 agenda: tuple[str, ...] = ("Budget participatif", "Questions diverses")) -> Any:
+    from datetime import UTC, datetime
+
+    from participation.minutes.models import MeetingKind
+    from participation.minutes.services import MeetingData, create_meeting
+
+    animator = animator or make_animator(conseil)
+    return create_meeting(conseil, MeetingData(
+        kind=kind or MeetingKind.plenary, title=title, place="Maison du projet",
+        starts_at=starts_at or datetime(2026, 3, 3, 17, 30, tzinfo=UTC), agenda=list(agenda),
+    ), animator)
+
+
+def record_presence(meeting: Any, animator: User, present: list[Membership], excused: tuple = (),
+                    other: int = 0) -> None:
+    from participation.minutes.models import AttendanceStatus
+    from participation.minutes.services import eligible_memberships, record_attendance
+
+    statuses = {}
+    for membership in eligible_memberships(meeting):
+        if membership in present:
+            statuses[membership.id] = AttendanceStatus.present
+        elif membership in excused:
+            statuses[membership.id] = AttendanceStatus.excused
+        else:
+            statuses[membership.id] = AttendanceStatus.absent
+    record_attendance(meeting, statuses, other, animator)
+
+
+def make_decision(meeting: Any, animator: User, **fields: Any) -> Any:
+    from participation.minutes.models import DecisionKind
+    from participation.minutes.services import DecisionData, add_decision
+
+    values = {"kind": DecisionKind.opinion, "text": "Le conseil demande des bancs au square des Tilleuls.",
+              "majority_position": "Les familles manquent de lieux où s'asseoir.",
+              "dissenting_views": "Deux membres craignent les nuisances le soir."}
+    values.update(fields)
+    return add_decision(meeting.minutes, DecisionData(**values), animator)
+
+
+def publish_minutes(meeting: Any, animator: User) -> None:
+    """Take a meeting's minutes (which need a decision) through review, approval and publication."""
+    from datetime import timedelta
+
+    from participation.db import utcnow
+    from participation.minutes.models import ApprovalMode
+    from participation.minutes.services import ApprovalData, approve, publish, send_to_review
+
+    minutes = meeting.minutes
+    send_to_review(minutes, animator, now=utcnow() - timedelta(days=30))
+    approve(minutes, ApprovalData(mode=ApprovalMode.silence), animator)
+    publish(minutes, animator)
+    db.session.flush()
 # ------------------------------------------------------------------------------ proposals and moderation
 
 
@@ -215,3 +316,93 @@ def make_contribution(conseil=None, *, title: str = "Des bancs au square", autho
         contribution.created_at = occurred_at
     db.session.flush()
     return contribution
+# ------------------------------------------------------------------------------------------ consultations
+
+
+def make_consultation(conseil: Conseil | None = None, *, title: str = "Quelles priorités pour le parc ?",
+                      open_: bool = True, questions: list | None = None, audience=None, anonymous_allowed=True,
+                      results_while_open: bool = False, closes_in_days: int | None = 30, pages: int = 1,
+                      intro: str = "Donnez votre avis sur le **parc**.", intro_falc: str | None = None):
+    """A consultation with one question of each kind by default (spread over ``pages`` pages), opened now."""
+    from datetime import timedelta
+
+    from participation.consultations import services
+    from participation.consultations.models import Audience
+    from participation.db import utcnow
+
+    consultation = services.create_consultation(None, services.ConsultationData(
+        title=title, intro=intro, intro_falc=intro_falc, conseil_id=conseil.id if conseil else None,
+        audience=audience or Audience.anyone, anonymous_allowed=anonymous_allowed,
+        results_while_open=results_while_open,
+        closes_at=utcnow() + timedelta(days=closes_in_days) if closes_in_days is not None else None,
+    ))
+    sections = [consultation.sections[0]] + [services.add_section(consultation, f"Page {n}")
+                                              for n in range(2, pages + 1)]
+    for index, data in enumerate(questions if questions is not None else every_kind_of_question()):
+        services.add_question(sections[index % len(sections)], data)
+    db.session.refresh(consultation)
+    if open_:
+        services.publish(consultation)
+    db.session.flush()
+    return consultation
+
+
+def every_kind_of_question() -> list:
+    from participation.consultations.models import QuestionKind
+    from participation.consultations.services import OptionData, QuestionData
+
+    def options(*labels):
+        return [OptionData(label=label) for label in labels]
+
+    return [
+        QuestionData(QuestionKind.single_choice, "Quel usage du parc ?", required=True, allow_other=True,
+                     options=options("Jeux pour enfants", "Sport", "Pique-nique"),
+                     falc_text="Que faites-vous au parc ?"),
+        QuestionData(QuestionKind.multiple_choice, "Quels équipements ?", max_choices=2, allow_other=True,
+                     options=options("Bancs", "Toilettes", "Éclairage", "Fontaine")),
+        QuestionData(QuestionKind.yes_no, "Le parc doit-il fermer la nuit ?"),
+        QuestionData(QuestionKind.scale, "Êtes-vous satisfait du parc ?", scale_min=1, scale_max=5,
+                     scale_min_label="Pas du tout", scale_max_label="Tout à fait"),
+        QuestionData(QuestionKind.short_text, "Un mot pour le parc ?"),
+        QuestionData(QuestionKind.long_text, "Vos idées ?"),
+        QuestionData(QuestionKind.ranking, "Classez les priorités", options=options("Propreté", "Sécurité",
+                                                                                      "Ombre")),
+    ]
+
+
+def answer_consultation(consultation, user=None, *, token: str | None = None, values: dict | None = None,
+                        qpv=None, paper_by=None, contact_email: str | None = None):
+    """Send answers as a signed-in user, an anonymous browser (``token``) or on paper (``paper_by``)."""
+    from participation.consultations import services
+
+    if paper_by is not None:
+        respondent = services.Respondent.assisted(paper_by)
+    elif user is not None:
+        respondent = services.Respondent.online(user)
+    else:
+        respondent = services.Respondent.anonymous(token or f"token-{next(_sequence):08d}-anonymous")
+    response, _ = services.submit_response(consultation, respondent, values or typical_answers(consultation),
+                                           qpv_id=qpv.id if qpv else None, contact_email=contact_email)
+    db.session.flush()
+    return response
+
+
+def typical_answers(consultation) -> dict:
+    """A valid answer to every question of ``consultation`` (first options, middle of scales, some text)."""
+    from participation.consultations.answers import AnswerValue
+    from participation.consultations.models import QuestionKind
+
+    values = {}
+    for question in consultation.ordered_questions():
+        kind = question.kind
+        if kind in (QuestionKind.single_choice, QuestionKind.multiple_choice):
+            values[question.id] = AnswerValue(option_ids=(question.options[0].id,))
+        elif kind == QuestionKind.yes_no:
+            values[question.id] = AnswerValue(value=1)
+        elif kind == QuestionKind.scale:
+            values[question.id] = AnswerValue(value=question.scale_max)
+        elif kind.is_text:
+            values[question.id] = AnswerValue(text="Plus de bancs à l'ombre")
+        elif kind == QuestionKind.ranking:
+            values[question.id] = AnswerValue(option_ids=tuple(option.id for option in question.options))
+    return values

@@ -1,7 +1,7 @@
 """Proposals and moderation: proposals, supports, comments, per-conseil settings, reports, decisions, appeals
 
 Revision ID: 28b10f1c9d62
-Revises: e2b5a9189f03
+Revises: 133de1b55f7f
 Create Date: 2026-11-22 02:41:40.427352
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '28b10f1c9d62'
-down_revision = 'e2b5a9189f03'
+down_revision = '133de1b55f7f'
 branch_labels = None
 depends_on = None
 

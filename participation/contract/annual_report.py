@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from participation.accounts.models import User
 from participation.contract import services
@@ -91,13 +91,14 @@ def round_for_year(year: int) -> ReportRound | None:
 
 
 def rounds(with_opinions: bool = False) -> list[ReportRound]:
-    """Every round, latest first; ``with_opinions`` loads their opinions and observations in a few statements."""
+    """Every round, latest first; ``with_opinions`` loads their opinions and observations in the same statement."""
     query = select(ReportRound).order_by(ReportRound.year.desc())
     if with_opinions:
-        query = query.options(selectinload(ReportRound.opinions).selectinload(ConseilOpinion.conseil),
-                              selectinload(ReportRound.opinions).selectinload(ConseilOpinion.observations)
-                              .selectinload(ReportObservation.contribution))
-    return list(db.session.scalars(query))
+        opinions = joinedload(ReportRound.opinions)
+        query = query.options(opinions.joinedload(ConseilOpinion.conseil),
+                              opinions.joinedload(ConseilOpinion.observations)
+                              .joinedload(ReportObservation.contribution))
+    return list(db.session.scalars(query).unique())
 
 
 def opinion_of(round_: ReportRound, conseil: Conseil) -> ConseilOpinion | None:

@@ -100,6 +100,8 @@ class ContributionEvent(Base):
     """One dated entry of a contribution's timeline. Append-only: corrections are new events."""
 
     __tablename__ = "contribution_event"
+    # The dashboard reads the events of one kind over a period (who submitted, first answers).
+    __table_args__ = (Index("ix_contribution_event_kind_occurred_at", "kind", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contribution_id: Mapped[int] = mapped_column(

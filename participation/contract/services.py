@@ -247,19 +247,6 @@ def linked_nodes(contribution: Contribution) -> list[ContractNode]:
     ))
 
 
-# Labels are looked up thousands of times on big pages: each is translated once per language.
-_label_cache: dict[tuple[int, str, object], str] = {}
-
-
-def _label(labels: dict, key: object) -> str:
-    locale = str(get_locale() or "fr")
-    cache_key = (id(labels), locale, key)
-    label = _label_cache.get(cache_key)
-    if label is None:
-        label = _label_cache[cache_key] = str(labels[key])
-    return label
-
-
 _STATUS_LABELS = {
     ContributionStatus.received: _l("Received"),
     ContributionStatus.under_study: _l("Under study"),
@@ -318,25 +305,44 @@ _POSITION_LABELS = {
 }
 
 
+# Labels are looked up thousands of times on big pages: each table is translated once per language,
+# and pages that show many of them take the tables once (``label_maps()``) instead of one call a row.
+_LABEL_TABLES = {
+    "status": _STATUS_LABELS, "event": _EVENT_LABELS, "kind": _KIND_LABELS, "level": _LEVEL_LABELS,
+    "pillar": _PILLAR_LABELS, "position": _POSITION_LABELS,
+}
+_label_maps: dict[str, dict[str, dict]] = {}
+
+
+def label_maps() -> dict[str, dict]:
+    """Every label of the capability in the current language: ``{"status": {ContributionStatus: str}, ...}``."""
+    locale = str(get_locale() or "fr")
+    maps = _label_maps.get(locale)
+    if maps is None:
+        maps = _label_maps[locale] = {name: {key: str(label) for key, label in table.items()}
+                                      for name, table in _LABEL_TABLES.items()}
+    return maps
+
+
 def status_label(status) -> str:
-    return _label(_STATUS_LABELS, status)
+    return label_maps()["status"][status]
 
 
 def event_label(kind) -> str:
-    return _label(_EVENT_LABELS, kind)
+    return label_maps()["event"][kind]
 
 
 def kind_label(kind) -> str:
-    return _label(_KIND_LABELS, kind)
+    return label_maps()["kind"][kind]
 
 
 def level_label(level) -> str:
-    return _label(_LEVEL_LABELS, level)
+    return label_maps()["level"][level]
 
 
 def pillar_label(pillar) -> str:
-    return _label(_PILLAR_LABELS, pillar)
+    return label_maps()["pillar"][pillar]
 
 
 def position_label(position) -> str:
-    return _label(_POSITION_LABELS, position)
+    return label_maps()["position"][position]

@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from participation import audit
 from participation.accounts.forms import EmptyForm
-from participation.contract import annual_report, blueprint, policy, queries, services, structure
+from participation.contract import annual_report, blueprint, display, policy, queries, services, structure
 from participation.contract.forms import (
     AnswerForm,
     ContractForm,
@@ -53,44 +53,41 @@ from participation.territory.services import roles_of
 
 @blueprint.route("/contrat")
 def show_contract():
-    contract = structure.current_contract()
+    contract, roots = display.contract_page()
     if contract is None:
-        return render_template("contract/show_contract.html", contract=None, roots=[], summary={})
-    roots = structure.tree(contract)
-    summary = queries.node_summaries(contract)
-    return render_template("contract/show_contract.html", contract=contract, roots=roots, summary=summary,
+        return render_template("contract/show_contract.html", contract=None, roots=[])
+    return render_template("contract/show_contract.html", contract=contract, roots=roots,
                            rounds=annual_report.rounds(with_opinions=True))
 
 
 @blueprint.route("/contrat/<int:node_id>")
 def show_node(node_id: int):
-    node = db.session.get(ContractNode, node_id)
+    nodes = {n.id: n for n in queries.nodes_of_contract_of(node_id)}
+    node = nodes.get(node_id)
     if node is None:
         abort(404)
     ancestors = []
-    parent = node.parent
-    while parent is not None:
-        ancestors.insert(0, parent)
-        parent = parent.parent
-    children = list(db.session.scalars(select(ContractNode).where(
-        ContractNode.parent_id == node.id, ContractNode.deleted_at.is_(None))
-        .order_by(ContractNode.position, ContractNode.id)))
+    parent_id = node.parent_id
+    while parent_id is not None and parent_id in nodes:
+        ancestors.insert(0, nodes[parent_id])
+        parent_id = nodes[parent_id].parent_id
+    children = sorted((n for n in nodes.values() if n.parent_id == node.id and n.deleted_at is None),
+                      key=lambda n: (n.position, n.id))
     query = (select(Contribution).join(ContributionLink, ContributionLink.contribution_id == Contribution.id)
-             .where(ContributionLink.node_id == node.id).options(selectinload(Contribution.conseil))
+             .where(ContributionLink.node_id == node.id).options(joinedload(Contribution.conseil))
              .order_by(Contribution.created_at.desc(), Contribution.id.desc()))
     page = paginate(query, request.args.get("page", 1, type=int), per_page=20)
-    return render_template("contract/show_node.html", node=node, ancestors=ancestors, children=children,
-                           page=page, counts=queries.status_counts_for_nodes([node.id]).get(node.id, {}))
+    return render_template("contract/show_node.html", node=node, ancestors=ancestors, children=children, page=page)
 
 
 @blueprint.route("/suivi/<int:contribution_id>")
 def follow_up(contribution_id: int):
-    contribution = db.session.get(Contribution, contribution_id)
+    contribution = queries.follow_up(contribution_id)
     if contribution is None:
         abort(404)
     return render_template("contract/follow_up.html", contribution=contribution,
                            source_url=services.source_url(contribution),
-                           nodes=services.linked_nodes(contribution))
+                           nodes=[link.node for link in contribution.links])
 
 
 # ------------------------------------------------------------------------------------------ contract (back office)
@@ -284,12 +281,11 @@ def list_contributions():
     form.kind.choices = choices([("", _("All"))] + [(k.value, services.kind_label(k)) for k in ContributionKind])
     form.status.choices = choices([("", _("All"))] + [(s.value, services.status_label(s))
                                                       for s in ContributionStatus])
-    contract = structure.current_contract()
-    flat = structure.flat_tree(contract) if contract is not None else []
+    flat = queries.flatten(queries.current_tree()[1])
     form.node.choices = choices([("", _("All")), ("none", _("Not linked yet"))]
-                                + [(str(n.id), "\u2003" * d + n.label) for d, n in flat])
-    query = select(Contribution).options(selectinload(Contribution.conseil), selectinload(Contribution.links)
-                                         .selectinload(ContributionLink.node))
+                                + [(str(n.id), "\u2003" * d + f"{n.code} – {n.title}") for d, n in flat])
+    query = select(Contribution).options(joinedload(Contribution.conseil), selectinload(Contribution.links)
+                                         .joinedload(ContributionLink.node))
     if allowed is not None:
         query = query.where(Contribution.conseil_id.in_(allowed or {-1}))
     if form.validate():

@@ -12,7 +12,7 @@ from participation.extensions import csrf, db, limiter
 from participation.forms import choices
 from participation.i18n import LANGUAGE_CHOICES, LANGUAGES, SESSION_KEY
 from participation.pages import blueprint
-from participation.registry import get_registry
+from participation.registry import get_registry, render_sections
 
 
 class LanguageForm(EmptyForm):
@@ -29,7 +29,7 @@ def language_form():
 
 @blueprint.route("/")
 def home():
-    sections = [(section.template, section.context()) for section in get_registry().sorted_home_sections()]
+    sections = render_sections(get_registry().sorted_home_sections())
     return render_template("pages/home.html", sections=sections)
 
 

@@ -15,18 +15,19 @@ Breakdowns by gender and age are shown only for groups of at least ``MIN_GROUP``
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy import DateTime, Float, Integer, String, case, cast, func, literal, null, select, type_coerce, union_all
+from sqlalchemy.orm import aliased, selectinload
 
 from participation.accounts.models import Gender, User
 from participation.contract import annual_report, structure
+from participation.contract import queries as contract_queries
 from participation.contract import services as contract_services
 from participation.contract.models import (
     ConseilOpinion,
@@ -61,10 +62,6 @@ def make_scope(first_day: date, last_day: date, conseil_ids: Iterable[int] | Non
                           conseil_ids=frozenset(conseil_ids) if conseil_ids is not None else None, qpv_id=qpv_id)
 
 
-def conseils_of_qpv(qpv_id: int) -> set[int]:
-    return set(db.session.scalars(select(ConseilQPV.conseil_id).where(ConseilQPV.qpv_id == qpv_id)))
-
-
 def _in_scope(column, scope: DashboardScope):
     if scope.conseil_ids is None:
         return literal(True)
@@ -77,12 +74,6 @@ def _in_scope(column, scope: DashboardScope):
 def small_groups(counts: Iterable[tuple[Any, int]]) -> list[tuple[Any, int | str]]:
     """Counts of people by group, with every group under ``MIN_GROUP`` people replaced by ``HIDDEN``."""
     return [(label, count if count >= MIN_GROUP else HIDDEN) for label, count in counts]
-
-
-def median_days(durations: list[timedelta]) -> float | None:
-    if not durations:
-        return None
-    return round(statistics.median(d.total_seconds() / 86400 for d in durations), 1)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -100,12 +91,6 @@ def activity():
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("activity")
 
 
-def _people_in_scope(scope: DashboardScope, acts):
-    return (select(acts.c.user_id).where(acts.c.at >= scope.start, acts.c.at < scope.end,
-                                         acts.c.user_id.is_not(None), _in_scope(acts.c.conseil_id, scope))
-            .distinct())
-
-
 @dataclass
 class People:
     total: int
@@ -117,35 +102,55 @@ class People:
 
 
 def people(scope: DashboardScope) -> People:
+    """Who took part in the scope, counted in one statement: in all, per conseil, per QPV, gender and birth year.
+
+    A person is new when they took part in the period and never before it (whatever the conseil).
+    """
     acts = activity()
     if acts is None:
         return People(0, 0, {}, {}, {}, {})
-    scoped = _people_in_scope(scope, acts).subquery("scoped")
-    firsts = select(acts.c.user_id, func.min(acts.c.at).label("first_at")).where(
-        acts.c.user_id.is_not(None)).group_by(acts.c.user_id).subquery("firsts")
-    new_ids = (select(firsts.c.user_id).where(firsts.c.first_at >= scope.start, firsts.c.first_at < scope.end))
-    total = db.session.scalar(select(func.count()).select_from(scoped)) or 0
-    new = db.session.scalar(select(func.count()).select_from(scoped).where(scoped.c.user_id.in_(new_ids))) or 0
-    per_conseil = select(acts.c.conseil_id, acts.c.user_id).where(
-        acts.c.at >= scope.start, acts.c.at < scope.end, acts.c.user_id.is_not(None),
-        acts.c.conseil_id.is_not(None), _in_scope(acts.c.conseil_id, scope)).distinct().subquery("per_conseil")
-    by_conseil: dict[int, tuple[int, int]] = {}
-    rows = db.session.execute(
-        select(per_conseil.c.conseil_id, func.count(),
-               func.count().filter(per_conseil.c.user_id.in_(new_ids)))
-        .group_by(per_conseil.c.conseil_id))
-    for conseil_id, count, new_count in rows:
-        by_conseil[conseil_id] = (count, new_count)
-    by_qpv = dict(db.session.execute(
-        select(User.qpv_id, func.count()).where(User.id.in_(select(scoped.c.user_id))).group_by(User.qpv_id)).all())
-    genders = dict(db.session.execute(
-        select(User.gender, func.count()).where(User.id.in_(select(scoped.c.user_id)), User.gender.is_not(None))
-        .group_by(User.gender)).all())
-    birth_years = dict(db.session.execute(
-        select(User.birth_year, func.count()).where(User.id.in_(select(scoped.c.user_id)),
-                                                    User.birth_year.is_not(None))
-        .group_by(User.birth_year)).all())
-    return People(total, new, by_conseil, by_qpv, genders, birth_years)
+    pairs = (select(acts.c.user_id, acts.c.conseil_id)
+             .where(acts.c.at >= scope.start, acts.c.at < scope.end, acts.c.user_id.is_not(None),
+                    _in_scope(acts.c.conseil_id, scope))
+             .distinct().cte("pairs"))
+    ids = select(pairs.c.user_id).distinct().subquery("ids")
+    earlier = activity()
+    took_part_before = select(earlier.c.user_id).where(earlier.c.user_id == ids.c.user_id,
+                                                       earlier.c.at < scope.start).exists()
+    persons = select(ids.c.user_id, case((took_part_before, 0), else_=1).label("new")).cte("persons")
+    users = (select(User.qpv_id, User.gender, User.birth_year).join(persons, persons.c.user_id == User.id)
+             .cte("users"))
+
+    def figures(dimension: str, key=None, gender=None, new=None):
+        """The columns of one breakdown: dimension, key (an id or a year), gender, people, new people."""
+        return (literal(dimension, String(12)).label("dimension"),
+                key if key is not None else cast(null(), Integer),
+                gender if gender is not None else cast(null(), String(32)),
+                func.count().label("people"), func.coalesce(func.sum(new), 0) if new is not None else literal(0))
+
+    rows = db.session.execute(union_all(
+        select(*figures("total", new=persons.c.new)).select_from(persons),
+        select(*figures("conseil", key=pairs.c.conseil_id, new=persons.c.new))
+        .join(persons, persons.c.user_id == pairs.c.user_id).where(pairs.c.conseil_id.is_not(None))
+        .group_by(pairs.c.conseil_id),
+        select(*figures("qpv", key=users.c.qpv_id)).group_by(users.c.qpv_id),
+        select(*figures("gender", gender=users.c.gender)).where(users.c.gender.is_not(None)).group_by(users.c.gender),
+        select(*figures("birth_year", key=users.c.birth_year)).where(users.c.birth_year.is_not(None))
+        .group_by(users.c.birth_year),
+    ))
+    result = People(0, 0, {}, {}, {}, {})
+    for dimension, key, gender, count, new in rows:
+        if dimension == "total":
+            result.total, result.new = count, new
+        elif dimension == "conseil":
+            result.by_conseil[key] = (count, new)
+        elif dimension == "qpv":
+            result.by_qpv[key] = count
+        elif dimension == "gender":
+            result.genders[Gender(gender)] = count
+        else:
+            result.birth_years[key] = count
+    return result
 
 
 AGE_BANDS = ((0, 17), (18, 29), (30, 44), (45, 59), (60, 74), (75, 200))
@@ -173,51 +178,85 @@ def age_bands(birth_years: dict[int, int], reference_year: int) -> list[tuple[st
 
 @dataclass
 class ContributionFacts:
-    id: int
-    kind: ContributionKind
-    status: ContributionStatus
-    conseil_id: int | None
-    created_at: datetime
-    first_answer_at: datetime | None
+    """The contributions received in a scope, read in one statement and grouped in one pass.
 
-    @property
-    def answered(self) -> bool:
-        return self.first_answer_at is not None
+    Each contribution is a "delay": the days from its reception to its first official answer, or None
+    while it is unanswered; the figures of a group are computed from the list of its delays.
+    """
 
-    @property
-    def time_to_answer(self) -> timedelta | None:
-        return self.first_answer_at - self.created_at if self.first_answer_at is not None else None
+    delays: list[float | None]
+    by_conseil: dict[int | None, list[float | None]]
+    by_node: dict[int, list[float | None]]  # the node a contribution is linked to and every node above it
+    kinds: Counter
+    statuses: Counter
 
 
-def contribution_facts(scope: DashboardScope) -> list[ContributionFacts]:
-    """The contributions received in the scope, with the time of their first official answer."""
+def contribution_facts(scope: DashboardScope, parent_of: dict[int, int | None]) -> ContributionFacts:
+    """The contributions received in the scope, with the delay of their first answer and the nodes they count for.
+
+    ``parent_of`` is the live tree of the contract ({node id: parent id}): links to nodes outside it are ignored.
+    One statement (a row per link, or one for an unlinked contribution), read as plain values: converting
+    thousands of times and enums cost more than the query. PostgreSQL gives the exact difference in seconds
+    (as Python's ``total_seconds()`` would); SQLite gives both times and Python subtracts them.
+    """
+    received = (Contribution.created_at >= scope.start, Contribution.created_at < scope.end)
+    answered = aliased(Contribution)
     first_answer = (select(ContributionEvent.contribution_id, func.min(ContributionEvent.occurred_at).label("at"))
-                    .where(ContributionEvent.kind == EventKind.answered)
+                    .join(answered, answered.id == ContributionEvent.contribution_id)
+                    .where(ContributionEvent.kind == EventKind.answered, answered.created_at >= scope.start,
+                           answered.created_at < scope.end)
                     .group_by(ContributionEvent.contribution_id).subquery("first_answer"))
-    rows = db.session.execute(
-        select(Contribution.id, Contribution.kind, Contribution.status, Contribution.conseil_id,
-               Contribution.created_at, first_answer.c.at)
+    in_database = db.engine.dialect.name == "postgresql"
+    if in_database:
+        times = (cast(func.extract("epoch", first_answer.c.at - Contribution.created_at), Float),)
+    else:
+        times = (type_coerce(Contribution.created_at, DateTime), type_coerce(first_answer.c.at, DateTime))
+    rows = db.session.connection().execute(
+        select(Contribution.id, type_coerce(Contribution.kind, String), type_coerce(Contribution.status, String),
+               Contribution.conseil_id, ContributionLink.node_id, *times)
         .outerjoin(first_answer, first_answer.c.contribution_id == Contribution.id)
-        .where(Contribution.created_at >= scope.start, Contribution.created_at < scope.end,
-               _in_scope(Contribution.conseil_id, scope))
-    )
-    facts = []
-    for row in rows:
-        answered_at = row[5]
-        if answered_at is not None and answered_at.tzinfo is None:  # SQLite and a raw aggregate
-            from datetime import UTC
-
-            answered_at = answered_at.replace(tzinfo=UTC)
-        elif isinstance(answered_at, str):
-            answered_at = datetime.fromisoformat(answered_at)
-        facts.append(ContributionFacts(row[0], row[1], row[2], row[3], row[4], answered_at))
+        .outerjoin(ContributionLink, ContributionLink.contribution_id == Contribution.id)
+        .where(*received, _in_scope(Contribution.conseil_id, scope))).all()
+    if not in_database:
+        rows = ((*row[:5], (row[6] - row[5]).total_seconds() if row[6] is not None else None) for row in rows)
+    above: dict[int, tuple[int, ...]] = {}  # a node and the nodes above it
+    for node_id in parent_of:
+        chain, current = [], node_id
+        while current is not None and current in parent_of:
+            chain.append(current)
+            current = parent_of[current]
+        above[node_id] = tuple(chain)
+    facts = ContributionFacts([], defaultdict(list), defaultdict(list), Counter(), Counter())
+    delay_of: dict[int, float | None] = {}
+    nodes_of: dict[int, set[int]] = defaultdict(set)
+    kinds: list[str] = []
+    statuses: list[str] = []
+    # Thousands of rows: the loop uses local names only.
+    add_delay, by_conseil, no_nodes = facts.delays.append, facts.by_conseil, ()
+    for contribution_id, kind, status, conseil_id, node_id, seconds in rows:
+        if node_id is not None:
+            nodes_of[contribution_id].update(above.get(node_id, no_nodes))
+        if contribution_id in delay_of:
+            continue
+        delay = delay_of[contribution_id] = seconds / 86400 if seconds is not None else None
+        add_delay(delay)
+        by_conseil[conseil_id].append(delay)
+        kinds.append(kind)
+        statuses.append(status)
+    facts.kinds = Counter({ContributionKind(kind): n for kind, n in Counter(kinds).items()})
+    facts.statuses = Counter({ContributionStatus(status): n for status, n in Counter(statuses).items()})
+    for contribution_id, nodes in nodes_of.items():
+        delay = delay_of[contribution_id]
+        for node_id in nodes:
+            facts.by_node[node_id].append(delay)
     return facts
 
 
-def _answer_figures(facts: list[ContributionFacts]) -> tuple[int, int, float | None, float | None]:
-    answered = [f for f in facts if f.answered]
-    return (len(facts), len(answered), share(len(answered), len(facts)),
-            median_days([f.time_to_answer for f in answered]))
+def _answer_figures(delays: list[float | None]) -> tuple[int, int, float | None, float | None]:
+    """Received, answered, share answered (%) and median days to answer, from the delays of a group."""
+    answered = [delay for delay in delays if delay is not None]
+    return (len(delays), len(answered), share(len(answered), len(delays)),
+            round(statistics.median(answered), 1) if answered else None)
 
 
 # ------------------------------------------------------------------------------------------ indicators
@@ -227,13 +266,53 @@ def _c(key: str, label: str) -> Column:
     return Column(key, label)
 
 
-def builtin_tables(scope: DashboardScope) -> list[IndicatorTable]:
+class Place(NamedTuple):
+    id: int
+    name: str
+    code: str = ""
+
+
+@dataclass
+class Territory:
+    """The conseils and the QPV (both by name) with the conseils covering each QPV: read once per page."""
+
+    conseils: list[Place]
+    qpvs: list[Place]
+    covering: dict[int, set[int]]  # qpv id: ids of the conseils covering it
+
+    @property
+    def qpvs_by_code(self) -> list[Place]:
+        return sorted(self.qpvs, key=lambda qpv: (qpv.code, qpv.id))
+
+
+def territory() -> Territory:
+    """The conseils and QPV of the territory (one statement)."""
+    conseils: list[Place] = []
+    qpvs: dict[int, Place] = {}
+    covering: dict[int, set[int]] = defaultdict(set)
+    rows = db.session.execute(union_all(
+        select(literal("conseil", String(8)).label("kind"), Conseil.id.label("id"), Conseil.name.label("name"),
+               cast(null(), String(20)).label("code"), cast(null(), Integer).label("conseil_id")),
+        select(literal("qpv", String(8)), QPV.id, QPV.name, QPV.code, ConseilQPV.conseil_id)
+        .outerjoin(ConseilQPV, ConseilQPV.qpv_id == QPV.id),
+    ).order_by("kind", "name"))
+    for kind, id_, name, code, conseil_id in rows:
+        if kind == "conseil":
+            conseils.append(Place(id_, name))
+            continue
+        qpvs.setdefault(id_, Place(id_, name, code))
+        if conseil_id is not None:
+            covering[id_].add(conseil_id)
+    return Territory(conseils=conseils, qpvs=list(qpvs.values()), covering=covering)
+
+
+def builtin_tables(scope: DashboardScope, places: Territory | None = None) -> list[IndicatorTable]:
     """The figures of participation and contributions, for a scope."""
+    places = places or territory()
     who = people(scope)
-    facts = contribution_facts(scope)
-    received, answered, answered_share, median = _answer_figures(facts)
-    conseils = {c.id: c for c in db.session.scalars(select(Conseil).order_by(Conseil.name))}
-    in_scope_conseils = [c for c in conseils.values() if scope.conseil_ids is None or c.id in scope.conseil_ids]
+    tree = _contract_tree()
+    facts = contribution_facts(scope, {node.id: node.parent_id for _depth, node in tree})
+    received, answered, answered_share, median = _answer_figures(facts.delays)
     tables = [IndicatorTable(
         key="synthese", title=_("Key figures"),
         columns=[_c("figure", _("Figure")), _c("value", _("Value"))],
@@ -247,14 +326,12 @@ def builtin_tables(scope: DashboardScope) -> list[IndicatorTable]:
         ],
         chart_value=None,
     )]
-    by_conseil_facts: dict[int | None, list[ContributionFacts]] = defaultdict(list)
-    for fact in facts:
-        by_conseil_facts[fact.conseil_id].append(fact)
     conseil_rows = []
-    for conseil in in_scope_conseils:
-        taking_part, new = who.by_conseil.get(conseil.id, (0, 0))
-        c_received, c_answered, c_share, c_median = _answer_figures(by_conseil_facts.get(conseil.id, []))
-        conseil_rows.append((conseil.name, taking_part, new, c_received, c_answered, c_share, c_median))
+    for conseil_id, name, _code in places.conseils:
+        if scope.conseil_ids is not None and conseil_id not in scope.conseil_ids:
+            continue
+        taking_part, new = who.by_conseil.get(conseil_id, (0, 0))
+        conseil_rows.append((name, taking_part, new, *_answer_figures(facts.by_conseil.get(conseil_id, []))))
     tables.append(IndicatorTable(
         key="par-conseil", title=_("Per conseil citoyen"),
         columns=[_c("conseil", _("Conseil citoyen")), _c("people", _("People who took part")),
@@ -263,21 +340,15 @@ def builtin_tables(scope: DashboardScope) -> list[IndicatorTable]:
                  _c("median_days", _("Median days to answer"))],
         rows=conseil_rows, chart_value=1,
     ))
-    qpvs = list(db.session.scalars(select(QPV).order_by(QPV.code)))
-    covering: dict[int, set[int]] = defaultdict(set)
-    for conseil_id, qpv_id in db.session.execute(select(ConseilQPV.conseil_id, ConseilQPV.qpv_id)):
-        covering[qpv_id].add(conseil_id)
     qpv_rows = []
-    for qpv in qpvs:
-        conseil_ids = covering.get(qpv.id, set())
-        if scope.qpv_id is not None and qpv.id != scope.qpv_id:
+    for qpv_id, name, code in places.qpvs_by_code:
+        conseil_ids = places.covering.get(qpv_id, set())
+        if scope.qpv_id is not None and qpv_id != scope.qpv_id:
             continue
         if scope.conseil_ids is not None and not conseil_ids & scope.conseil_ids:
             continue
-        q_facts = [f for f in facts if f.conseil_id in conseil_ids]
-        q_received, q_answered, q_share, q_median = _answer_figures(q_facts)
-        qpv_rows.append((f"{qpv.name} ({qpv.code})", who.by_qpv.get(qpv.id, 0), q_received, q_answered, q_share,
-                         q_median))
+        delays = [delay for conseil_id in conseil_ids for delay in facts.by_conseil.get(conseil_id, ())]
+        qpv_rows.append((f"{name} ({code})", who.by_qpv.get(qpv_id, 0), *_answer_figures(delays)))
     tables.append(IndicatorTable(
         key="par-qpv", title=_("Per quartier prioritaire"),
         columns=[_c("qpv", _("Quartier prioritaire")), _c("people", _("People living there who took part")),
@@ -287,55 +358,37 @@ def builtin_tables(scope: DashboardScope) -> list[IndicatorTable]:
         note=_("People are counted by the quartier they said they live in; contributions by the conseils "
                "covering the quartier."),
     ))
-    kind_counts = defaultdict(int)
-    status_counts = defaultdict(int)
-    for fact in facts:
-        kind_counts[fact.kind] += 1
-        status_counts[fact.status] += 1
     tables.append(IndicatorTable(
         key="par-type", title=_("Contributions by kind"),
         columns=[_c("kind", _("Kind")), _c("count", _("Contributions"))],
-        rows=[(contract_services.kind_label(kind), kind_counts.get(kind, 0)) for kind in ContributionKind],
+        rows=[(contract_services.kind_label(kind), facts.kinds.get(kind, 0)) for kind in ContributionKind],
     ))
     tables.append(IndicatorTable(
         key="par-statut", title=_("Contributions by status"),
         columns=[_c("status", _("Status")), _c("count", _("Contributions"))],
-        rows=[(contract_services.status_label(status), status_counts.get(status, 0))
+        rows=[(contract_services.status_label(status), facts.statuses.get(status, 0))
               for status in ContributionStatus],
     ))
-    tables.append(node_table(scope, facts))
+    tables.append(node_table(tree, facts))
     tables.extend(demographic_tables(who, scope))
     return tables
 
 
-def node_table(scope: DashboardScope, facts: list[ContributionFacts]) -> IndicatorTable:
+def _contract_tree() -> list[tuple[int, Any]]:
+    """(depth, node row) of the live tree of the contract in force, in reading order."""
+    return contract_queries.flatten(contract_queries.current_tree()[1])
+
+
+def node_table(tree: list[tuple[int, Any]], facts: ContributionFacts) -> IndicatorTable:
     """Per node of the contract: the contributions of the period linked to it or to a node below it."""
     columns = [_c("node", _("Part of the contract")), _c("level", _("Level")),
                _c("received", _("Contributions received")), _c("answered", _("Contributions answered")),
                _c("share_answered", _("Share answered (%)")), _c("median_days", _("Median days to answer"))]
-    contract = structure.current_contract()
-    if contract is None:
+    if not tree:
         return IndicatorTable(key="par-noeud", title=_("Per part of the contract"), columns=columns, rows=[])
-    flat = structure.flat_tree(contract)
-    parent_of = {node.id: node.parent_id for _depth, node in flat}
-    by_id = {fact.id: fact for fact in facts}
-    linked: dict[int, set[int]] = defaultdict(set)
-    if by_id:
-        for node_id, contribution_id in db.session.execute(
-                select(ContributionLink.node_id, ContributionLink.contribution_id)
-                .join(Contribution, Contribution.id == ContributionLink.contribution_id)
-                .where(Contribution.created_at >= scope.start, Contribution.created_at < scope.end)):
-            if contribution_id not in by_id:
-                continue
-            current: int | None = node_id
-            while current is not None and current in parent_of:
-                linked[current].add(contribution_id)
-                current = parent_of[current]
-    rows = []
-    for depth, node in flat:
-        received, answered, answered_share, median = _answer_figures([by_id[i] for i in linked.get(node.id, ())])
-        rows.append(("\u2003" * depth + node.label, contract_services.level_label(node.level), received, answered,
-                     answered_share, median))
+    levels = contract_services.label_maps()["level"]
+    rows = [("\u2003" * depth + f"{node.code} – {node.title}", levels[node.level],
+             *_answer_figures(facts.by_node.get(node.id, []))) for depth, node in tree]
     return IndicatorTable(key="par-noeud", title=_("Per part of the contract"), columns=columns, rows=rows,
                           chart_value=2,
                           note=_("A contribution counts for the part it is linked to and every part above it."))
@@ -360,16 +413,16 @@ def demographic_tables(who: People, scope: DashboardScope) -> list[IndicatorTabl
     ]
 
 
-def all_tables(scope: DashboardScope) -> list[tuple[str, list[IndicatorTable]]]:
+def all_tables(scope: DashboardScope, places: Territory | None = None) -> list[tuple[str, list[IndicatorTable]]]:
     """The built-in figures, then each block a capability registered, as (block title, tables)."""
-    blocks = [(_("Participation and contributions"), builtin_tables(scope))]
+    blocks = [(_("Participation and contributions"), builtin_tables(scope, places))]
     for indicator in get_registry().sorted_dashboard_indicators():
         blocks.append((str(indicator.title), indicator.compute(scope)))
     return blocks
 
 
-def find_table(scope: DashboardScope, key: str) -> IndicatorTable | None:
-    for _title, tables in all_tables(scope):
+def find_table(scope: DashboardScope, key: str, places: Territory | None = None) -> IndicatorTable | None:
+    for _title, tables in all_tables(scope, places):
         for table in tables:
             if table.key == key:
                 return table

@@ -5,7 +5,6 @@ from datetime import date
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from participation import audit
 from participation.contract import annual_report
@@ -13,13 +12,18 @@ from participation.exports import FORMATS, Column, stream_export
 from participation.extensions import db
 from participation.forms import choices
 from participation.permissions import authorize
-from participation.reporting import annex_pdf, blueprint, policy, services
+from participation.reporting import _locale, annex_pdf, blueprint, policy, services
 from participation.reporting.forms import DashboardFilterForm
-from participation.territory.models import QPV, Conseil
 from participation.territory.services import roles_of
 
 FORMAT_LABELS = {"csv": "CSV (tableur)", "csv-opendata": "CSV (open data)", "xlsx": "XLSX", "ods": "ODS",
                  "json": "JSON"}
+
+
+@blueprint.context_processor
+def figure_locale() -> dict[str, str]:
+    """The language of the figures, for ``format_figure`` (looked up once per page, not per figure)."""
+    return {"figure_locale": _locale()}
 
 
 def _allowed_conseils() -> frozenset[int] | None:
@@ -29,16 +33,16 @@ def _allowed_conseils() -> frozenset[int] | None:
     return frozenset(roles_of(current_user).animator_of)
 
 
-def _filters() -> tuple[DashboardFilterForm, services.DashboardScope, dict[str, str]]:
+def _filters(places: services.Territory) -> tuple[DashboardFilterForm, services.DashboardScope, dict[str, str]]:
     """The filter form, the scope it describes, and the query arguments to carry to downloads."""
     allowed = _allowed_conseils()
     form = DashboardFilterForm(request.args)
-    conseils = list(db.session.scalars(select(Conseil).order_by(Conseil.name)))
+    conseils = places.conseils
     if allowed is not None:
         conseils = [c for c in conseils if c.id in allowed]
     all_label = _("All") if allowed is None else _("All my conseils")
     form.conseil.choices = choices([("", all_label)] + [(str(c.id), c.name) for c in conseils])
-    qpvs = [] if allowed is not None else list(db.session.scalars(select(QPV).order_by(QPV.name)))
+    qpvs = [] if allowed is not None else places.qpvs
     form.qpv.choices = choices([("", _("All"))] + [(str(q.id), f"{q.name} ({q.code})") for q in qpvs])
     today = date.today()
     first_day, last_day = date(today.year, 1, 1), today
@@ -52,7 +56,7 @@ def _filters() -> tuple[DashboardFilterForm, services.DashboardScope, dict[str, 
             conseil_ids = chosen if conseil_ids is None else conseil_ids & chosen
         if allowed is None and form.qpv.data and form.qpv.data.isdigit():
             qpv_id = int(form.qpv.data)
-            covering = services.conseils_of_qpv(qpv_id)
+            covering = places.covering.get(qpv_id, set())
             conseil_ids = covering if conseil_ids is None else conseil_ids & covering
     scope = services.make_scope(first_day, last_day, conseil_ids, qpv_id)
     carried = {"start": first_day.isoformat(), "end": last_day.isoformat()}
@@ -65,9 +69,11 @@ def _filters() -> tuple[DashboardFilterForm, services.DashboardScope, dict[str, 
 @blueprint.route("/pilotage")
 def dashboard():
     authorize(policy.can_see_dashboard(current_user))
-    form, scope, carried = _filters()
-    return render_template("reporting/dashboard.html", form=form, scope=scope, blocks=services.all_tables(scope),
-                           carried=carried, formats=FORMAT_LABELS, min_group=services.MIN_GROUP)
+    places = services.territory()
+    form, scope, carried = _filters(places)
+    return render_template("reporting/dashboard.html", form=form, scope=scope,
+                           blocks=services.all_tables(scope, places), carried=carried, formats=FORMAT_LABELS,
+                           min_group=services.MIN_GROUP)
 
 
 @blueprint.route("/pilotage/exports/indicateurs/<key>.<fmt>")
@@ -75,8 +81,9 @@ def export_indicator(key: str, fmt: str):
     authorize(policy.can_see_dashboard(current_user))
     if fmt not in FORMATS:
         abort(404)
-    _form, scope, _carried = _filters()
-    table = services.find_table(scope, key)
+    places = services.territory()
+    _form, scope, _carried = _filters(places)
+    table = services.find_table(scope, key, places)
     if table is None:
         abort(404)
     filename = f"{key}-{scope.first_day.isoformat()}-{scope.last_day.isoformat()}"

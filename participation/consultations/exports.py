@@ -1,0 +1,148 @@
+"""Rows of the consultation exports: aggregated results, and raw answers (one row per response).
+
+Both are pure functions returning columns and an iterator of rows; the view streams them through
+``participation.exports``. For the raw answers, each response carries its answers
+(``answers_data``) and is read with a server-side cursor: the export is one narrow scan and memory
+stays flat whatever the number of responses. Hidden free texts are not exported; e-mail addresses
+and accounts never are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from participation.consultations import labels, results
+from participation.consultations.models import Answer, Channel, Consultation, Question, QuestionKind, Response
+from participation.exports import Column
+from participation.extensions import db
+from participation.territory.models import QPV
+
+STREAM_BATCH = 2000
+
+
+def aggregated(consultation: Consultation, filters: results.Filters = results.Filters()
+               ) -> tuple[list[Column], Iterator[tuple]]:
+    """One row per answer option (or scale value), with counts and shares; the average of scales.
+
+    The rows are computed here, before the response starts: they are few, and a streamed body is
+    read after the request's database session has ended.
+    """
+    columns = [
+        Column("number", _("No.")), Column("question", _("Question")), Column("kind", _("Kind of question")),
+        Column("answer", _("Answer")), Column("count", _("Number")), Column("share", _("Share (%)")),
+        Column("answered", _("Respondents who answered the question")),
+        Column("score", _("Ranking score (points)")), Column("average", _("Average")),
+    ]
+    built = results.results(consultation, filters, texts=0)
+    rows: list[tuple] = [(None, _("All responses"), None, None, built.responses, None, None, None, None)]
+    for channel in Channel:
+        rows.append((None, labels.channel_label(channel), None, None, built.by_channel[channel], None, None, None,
+                     None))
+    for result in built.questions:
+        question = result.question
+        kind = labels.kind_label(question.kind)
+        if question.kind.is_text:
+            rows.append((result.number, question.text, kind, _("Written answers"), result.answered, None,
+                         result.answered, None, None))
+            continue
+        for row in result.rows:
+            rows.append((result.number, question.text, kind, row.label, row.count, round(row.share * 100, 1),
+                         result.answered, row.score if question.kind == QuestionKind.ranking else None, None))
+        if question.kind == QuestionKind.scale:
+            rows.append((result.number, question.text, kind, _("Average"), None, None, result.answered, None,
+                         round(result.average, 2) if result.average is not None else None))
+    return columns, iter(rows)
+
+
+def _hidden_texts(consultation: Consultation) -> set[tuple[int, int]]:
+    """(response id, question id) of the free texts hidden by moderation: few, read once."""
+    return {(response_id, question_id) for response_id, question_id in db.session.execute(
+        select(Answer.response_id, Answer.question_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.consultation_id == consultation.id, Answer.hidden_at.is_not(None))
+    )}
+
+
+def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tuple]]:
+    """One row per response, one column per question, in the order of the questionnaire.
+
+    Everything the rows need is read now (query built, labels copied, hidden texts listed); the
+    rows themselves are read when the body is streamed, after the view has returned. Each response
+    carries its answers in ``answers_data``, so this is one narrow scan of the responses.
+    """
+    questions = consultation.ordered_questions()
+    columns = [
+        Column("response", _("Response")), Column("answered_at", _("Answered on")),
+        Column("channel", _("Channel")), Column("quartier", _("Quartier of residence")),
+    ] + [Column(f"q{n}", f"{n}. {question.text}") for n, question in enumerate(questions, start=1)]
+    # A Core statement on the tables (no ORM row processing), read in batches from a server-side cursor.
+    responses, qpvs = Response.__table__, QPV.__table__
+    statement = (
+        select(responses.c.id, responses.c.updated_at, responses.c.channel, qpvs.c.code, qpvs.c.name,
+               responses.c.answers_data)
+        .select_from(responses.outerjoin(qpvs, qpvs.c.id == responses.c.qpv_id))
+        .where(responses.c.consultation_id == consultation.id)
+        .order_by(responses.c.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    hidden = _hidden_texts(consultation)
+    hidden_text = _("(hidden answer)")
+    other_prefix = _("Other: %(text)s", text="")
+    yes_no = {1: _("Yes"), 0: _("No")}
+    channel_names = {channel: labels.channel_label(channel) for channel in Channel}
+    option_labels = {option.id: option.label for question in questions for option in question.options}
+    position = {option.id: option.position for question in questions for option in question.options}
+
+    def choice(value: dict) -> str | None:
+        ids = value.get("o") or ()
+        words = [option_labels.get(i, "?") for i in (sorted(ids, key=position.get) if len(ids) > 1 else ids)]
+        if "x" in value:
+            words.append(other_prefix + value["x"])
+        return " ; ".join(words) or None
+
+    def ranking(value: dict) -> str | None:
+        return " ; ".join(f"{rank}. {option_labels.get(i, '?')}" for rank, i in enumerate(value.get("o", ()), 1)) \
+            or None
+
+    readers = []
+    for question in questions:
+        kind = question.kind
+        if kind.is_choice:
+            read = choice
+        elif kind == QuestionKind.ranking:
+            read = ranking
+        elif kind == QuestionKind.yes_no:
+            read = lambda value: yes_no.get(value.get("v"))  # noqa: E731
+        elif kind == QuestionKind.scale:
+            read = lambda value: value.get("v")  # noqa: E731
+        else:
+            read = lambda value: value.get("t")  # noqa: E731
+        readers.append((str(question.id), question.id, read, kind.is_text or question.allow_other))
+
+    def rows() -> Iterator[tuple]:
+        for response_id, answered_at, channel, code, name, data in db.session.connection().execute(statement):
+            row: list[Any] = [response_id, answered_at, channel_names[channel], f"{name} ({code})" if code else None]
+            for key, question_id, read, may_hide in readers:
+                value = data.get(key)
+                if value is None:
+                    row.append(None)
+                elif may_hide and hidden and (response_id, question_id) in hidden:
+                    row.append(_hide(read(value), value, hidden_text, other_prefix))
+                else:
+                    row.append(read(value))
+            yield tuple(row)
+
+    return columns, rows()
+
+
+def _hide(cell: Any, value: dict, hidden_text: str, other_prefix: str) -> Any:
+    """The cell of an answer whose written part was hidden: the text goes, the choices stay."""
+    if "t" in value:
+        return hidden_text
+    if "x" in value and isinstance(cell, str):
+        return cell.replace(other_prefix + value["x"], other_prefix + hidden_text)
+    return cell
