@@ -1,11 +1,13 @@
 """Proposals: 10,000 proposals over the 8 conseils (two years, 5 % hidden or withdrawn), 300,000 supports drawn
 per proposal from a Pareto(α = 1.3) capped at 4,000 with distinct supporters, 50,000 comments (80 % top-level,
 20 % replies) on proposals picked in proportion to their supports + 1; each proposal is a contribution with its
-timeline. Pages: the list in each order, a proposal with about 50 comments, and the support POST.
+timeline. Pages: the list in each order, a proposal with about 50 comments, and the support POST (on a
+proposal without supports, by a window of people that moves every minute, so runs can be repeated).
 """
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from functools import partial
 
@@ -194,10 +196,9 @@ def generate(ctx: GenerationContext) -> None:
     published = [p for p in proposals if p["state"] == ProposalState.published.value]
     page = min(published, key=lambda p: (abs(p["comment_count"] - 50), p["id"]))
     target = proposals[target_index]
-    supporters = [u for u in ctx.user_ids if u != target["author_id"]]
     ctx.facts["proposals"] = {
         "page_id": page["id"], "page_comments": page["comment_count"], "support_id": target["id"],
-        "support_emails": [f"user{u}@bench.example" for u in rng.sample(supporters, 700)],
+        "support_author_id": target["author_id"], "users": len(ctx.user_ids),
         "proposals": n_proposals, "supports": support_total, "comments": len(comments),
         "max_supports": max(p["support_count"] for p in proposals),
     }
@@ -239,7 +240,8 @@ def check(ctx: GenerationContext) -> list[str]:
 
 def pages(facts: dict) -> list[Page]:
     proposals, member = facts["proposals"], facts["territory"]["member_email"]
-    emails = proposals["support_emails"]
+    # Each run supports with a new window of people, so that the runner can be run again on the same data.
+    first = int(time.time() // 60) * 577 % proposals["users"]
     budget = {"budget_median_ms": 15, "budget_p99_ms": 60}
     return [
         Page("proposals: list, random", "/propositions", **budget),
@@ -253,12 +255,16 @@ def pages(facts: dict) -> list[Page]:
              **budget),
         Page("proposals: page (signed in)", f"/propositions/{proposals['page_id']}", user=member, **budget),
         Page("proposals: support POST", f"/propositions/{proposals['support_id']}/soutenir", method="POST",
-             body={"next": "/propositions"}, user_for=partial(_nth, tuple(emails)),
+             body={"next": "/propositions"},
+             user_for=partial(_nth_person, first, proposals["users"], proposals["support_author_id"]),
              budget_median_ms=40, budget_p99_ms=40),
         Page("moderation: queue", "/animation/moderation", user=facts["territory"]["project_lead_email"]),
     ]
 
 
-def _nth(emails: tuple[str, ...], i: int) -> str:
-    """The i-th person of the support POST (a module-level function: the runner pickles it)."""
-    return emails[i % len(emails)]
+def _nth_person(first: int, users: int, author_id: int, i: int) -> str:
+    """The i-th person of the support POST, never the author (module-level: the runner pickles it)."""
+    user_id = 1 + (first + i) % users
+    if user_id == author_id:
+        user_id = 1 + (first + i + users // 2) % users
+    return f"user{user_id}@bench.example"
