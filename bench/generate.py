@@ -85,8 +85,8 @@ def generate_territory(ctx: GenerationContext) -> None:
         animators.append({"conseil_id": conseil_id, "user_id": animator, "created_at": now})
         ctx.animator_id_by_conseil[conseil_id] = animator
     # 1 in 10 users is a member, spread over the conseils.
-    for user_id in range(20, n_users + 1, 10):
-        conseil_id = ctx.conseil_ids[user_id % len(ctx.conseil_ids)]
+    for position, user_id in enumerate(range(20, n_users + 1, 10)):
+        conseil_id = ctx.conseil_ids[position % len(ctx.conseil_ids)]
         college = College.habitants if user_id % 3 else College.acteurs_locaux
         memberships.append({
             "conseil_id": conseil_id, "user_id": user_id, "college": college.value,

@@ -18,7 +18,12 @@ CAPABILITIES = (
     "accounts",
     "territory",
     "contract",
+    "proposals",
+    "moderation",
     "consultations",
+    "workshops",
+    "minutes",
+    "reporting",
     "admin",
 )
 

@@ -66,6 +66,8 @@ def update() -> None:
                 continue
             previous = old.get(message.id, message.context)
             string = previous.string if previous is not None and not previous.fuzzy else ""
+            if isinstance(message.id, tuple) != isinstance(string, tuple):
+                string = ""  # singular became plural or the reverse: translate again
             if locale == SOURCE_LOCALE and not _filled(string):
                 string = message.id
             new.add(message.id, string, context=message.context, flags=message.flags - {"fuzzy"},

@@ -106,3 +106,10 @@ def test_queue_mail_once_is_idempotent(app):
     second = queue_mail_once("a@example.org", "contract/answered", dedup_key="k1",
                              contribution=type("C", (), {"title": "T", "answer": "A"})(), url="u")
     assert first is not None and second is None
+
+
+def test_mail_can_be_queued_outside_any_request(app):
+    # Scheduled jobs (reminders, round closing) render mails with no request around them.
+    message = queue_mail("cron@example.org", "contract/answered", locale="fr",
+                         contribution=type("C", (), {"title": "Des bancs", "answer": "Oui."})(), url="https://x")
+    assert "Des bancs" in message.subject

@@ -1,7 +1,7 @@
 """Consultations: questionnaires, sections, questions, options, responses, answers, tallies, drafts
 
 Revision ID: a5ae7808ed0b
-Revises: 0356cf464c06
+Revises: 28b10f1c9d62
 Create Date: 2026-11-22 02:41:54.404349
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a5ae7808ed0b'
-down_revision = '0356cf464c06'
+down_revision = '28b10f1c9d62'
 branch_labels = None
 depends_on = None
 

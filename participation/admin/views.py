@@ -70,6 +70,15 @@ def _load_conseil(conseil_id: int) -> Conseil:
     return conseil
 
 
+def _account_for(field) -> User | None:
+    """The live account of the e-mail typed in ``field``, or None with the error shown next to the field."""
+    user = accounts.find_by_email(field.data)
+    if user is None or user.is_deleted:
+        field.errors.append(_("No account uses this address. Ask the person to sign up first."))
+        return None
+    return user
+
+
 def _render_conseil(conseil: Conseil, form=None, member_form=None, animator_form=None, status: int = 200):
     if form is None:
         form = ConseilForm(obj=conseil, data={"qpv_ids": [link.qpv_id for link in conseil.qpv_links]})
@@ -107,25 +116,21 @@ def edit_conseil(conseil_id: int):
 def add_member(conseil_id: int):
     conseil = _load_conseil(conseil_id)
     form = MemberForm(prefix="member")
-    if form.validate_on_submit():
-        user = accounts.find_by_email(form.email.data)
-        if user is None or user.is_deleted:
-            form.email.errors.append(_("No account uses this address. Ask the person to sign up first."))
+    if form.validate_on_submit() and (user := _account_for(form.email)) is not None:
+        try:
+            membership = territory.add_member(conseil, territory.MemberData(
+                user=user, college=College(form.college.data), seat=Seat(form.seat.data),
+                gender=Gender(form.gender.data) if form.gender.data else None,
+                drawn_by_lot=form.drawn_by_lot.data, organisation=form.organisation.data,
+                listed_publicly=form.listed_publicly.data, started_on=form.started_on.data,
+            ))
+        except DomainError as error:
+            form.email.errors.append(error.message)
         else:
-            try:
-                membership = territory.add_member(conseil, territory.MemberData(
-                    user=user, college=College(form.college.data), seat=Seat(form.seat.data),
-                    gender=Gender(form.gender.data) if form.gender.data else None,
-                    drawn_by_lot=form.drawn_by_lot.data, organisation=form.organisation.data,
-                    listed_publicly=form.listed_publicly.data, started_on=form.started_on.data,
-                ))
-            except DomainError as error:
-                form.email.errors.append(error.message)
-            else:
-                audit.record(current_user, "membership.added", "membership", membership.id, conseil_id=conseil.id)
-                db.session.commit()
-                flash(_("%(name)s is now a member of the conseil.", name=user.display_name), "success")
-                return redirect(url_for("admin.edit_conseil", conseil_id=conseil.id) + "#membres")
+            audit.record(current_user, "membership.added", "membership", membership.id, conseil_id=conseil.id)
+            db.session.commit()
+            flash(_("%(name)s is now a member of the conseil.", name=user.display_name), "success")
+            return redirect(url_for("admin.edit_conseil", conseil_id=conseil.id) + "#membres")
     return _render_conseil(conseil, member_form=form, status=422)
 
 
@@ -147,17 +152,12 @@ def end_membership(conseil_id: int, membership_id: int):
 def add_animator(conseil_id: int):
     conseil = _load_conseil(conseil_id)
     form = AnimatorForm(prefix="animator")
-    if form.validate_on_submit():
-        user = accounts.find_by_email(form.email.data)
-        if user is None or user.is_deleted:
-            form.email.errors.append(_("No account uses this address. Ask the person to sign up first."))
-        else:
-            assignment = territory.assign_animator(conseil, user)
-            audit.record(current_user, "animator.assigned", "animator_assignment", assignment.id,
-                         conseil_id=conseil.id)
-            db.session.commit()
-            flash(_("%(name)s now animates this conseil.", name=user.display_name), "success")
-            return redirect(url_for("admin.edit_conseil", conseil_id=conseil.id) + "#animateurs")
+    if form.validate_on_submit() and (user := _account_for(form.email)) is not None:
+        assignment = territory.assign_animator(conseil, user)
+        audit.record(current_user, "animator.assigned", "animator_assignment", assignment.id, conseil_id=conseil.id)
+        db.session.commit()
+        flash(_("%(name)s now animates this conseil.", name=user.display_name), "success")
+        return redirect(url_for("admin.edit_conseil", conseil_id=conseil.id) + "#animateurs")
     return _render_conseil(conseil, animator_form=form, status=422)
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
@@ -12,7 +12,7 @@ from participation.extensions import csrf, db, limiter
 from participation.forms import choices
 from participation.i18n import LANGUAGE_CHOICES, LANGUAGES, SESSION_KEY
 from participation.pages import blueprint
-from participation.registry import get_registry
+from participation.registry import get_registry, render_sections
 
 
 class LanguageForm(EmptyForm):
@@ -21,12 +21,15 @@ class LanguageForm(EmptyForm):
 
 @blueprint.app_context_processor
 def language_form():
+    # Mails rendered by scheduled jobs have no request, hence no CSRF token to put in a form.
+    if not has_request_context():
+        return {}
     return {"language_form": LanguageForm(formdata=None), "sign_out_form": EmptyForm(formdata=None)}
 
 
 @blueprint.route("/")
 def home():
-    sections = [(section.template, section.context()) for section in get_registry().sorted_home_sections()]
+    sections = render_sections(get_registry().sorted_home_sections())
     return render_template("pages/home.html", sections=sections)
 
 

@@ -4,7 +4,7 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.registry import get_registry
+from participation.registry import get_registry, render_sections
 from participation.territory import blueprint, policy, services
 from participation.territory.models import College, Seat
 
@@ -24,9 +24,7 @@ def show_conseil(slug: str):
     counts = services.composition_of(conseil)
     habitants = [m for m in shown if m.college == College.habitants]
     local_actors = [m for m in shown if m.college == College.acteurs_locaux]
-    sections = [
-        (section.template, section.context(conseil)) for section in get_registry().sorted_conseil_sections()
-    ]
+    sections = render_sections(get_registry().sorted_conseil_sections(), conseil, conseil=conseil)
     return render_template(
         "territory/show_conseil.html",
         conseil=conseil,

@@ -58,3 +58,8 @@ def test_follow_up_page_shows_the_timeline(client, contribution, make_user):
     page = client.get(f"/suivi/{contribution.id}").text
     assert "Des bancs au square" in page and "Claire" in page and "timeline-event" in page
     assert client.get("/suivi/999999").status_code == 404
+
+
+def test_home_page_lists_what_was_answered_lately(client, contribution, make_user):
+    services.answer(contribution, "Les bancs seront posés en avril.", actor=make_user())
+    assert "Des bancs au square" in client.get("/").text

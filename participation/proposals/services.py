@@ -1,0 +1,903 @@
+"""Proposals of residents: submit, edit, withdraw, support, comment, status and answer, list and search.
+
+A proposal is a contribution of the contract (DESIGN.md §4): it gets one when it is published, and its
+status and official answer go through ``participation.contract.services``. Support and comment counts
+are stored on the proposal and changed by SQL-side increments in the transaction that adds or removes
+the row they count, so they stay exact under concurrent requests.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import unicodedata
+import warnings
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import BigInteger, Select, and_, cast, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from participation.accounts.models import User
+from participation.contract import services as contract
+from participation.contract.models import (
+    Contribution,
+    ContributionEvent,
+    ContributionKind,
+    ContributionLink,
+    ContributionStatus,
+    EventKind,
+)
+from participation.db import utcnow
+from participation.errors import DomainError
+from participation.extensions import db
+from participation.mail import queue_mail
+from participation.moderation import services as moderation
+from participation.pagination import Page
+from participation.proposals.models import Comment, Phase, Proposal, ProposalSettings, ProposalState, Support, Theme
+from participation.registry import Recipient
+from participation.sanitize import render_markdown
+from participation.territory.models import QPV, AnimatorAssignment, Conseil
+from participation.urls import external_url
+
+TITLE_MAX = 140
+BODY_MAX = 5000
+COMMENT_MAX = 3000
+NAME_MAX = 80
+HIDDEN_TITLE = "(Proposition masquée par la modération)"
+
+
+class ProposalsClosed(DomainError):
+    pass
+
+
+class SupportsClosed(DomainError):
+    pass
+
+
+class AlreadySupported(DomainError):
+    pass
+
+
+class NotSupported(DomainError):
+    pass
+
+
+class SupportLimitReached(DomainError):
+    pass
+
+
+class OwnProposal(DomainError):
+    pass
+
+
+class NotEditable(DomainError):
+    pass
+
+
+class CommentsClosed(DomainError):
+    pass
+
+
+class ConsentRequired(DomainError):
+    pass
+
+
+class InvalidImage(DomainError):
+    pass
+
+
+class InvalidInput(DomainError):
+    pass
+
+
+# ---------------------------------------------------------------- settings
+
+
+def default_settings(conseil_id: int) -> ProposalSettings:
+    return ProposalSettings(conseil_id=conseil_id, phase=Phase.collecting, support_threshold=30,
+                            max_supports_per_person=None, edit_window_hours=48)
+
+
+def settings_for(conseil_id: int) -> ProposalSettings:
+    """The conseil's rules for proposals; the defaults (collecting, threshold 30) when never saved."""
+    settings = db.session.scalar(select(ProposalSettings).where(ProposalSettings.conseil_id == conseil_id))
+    return settings or default_settings(conseil_id)
+
+
+def rules(proposal: Proposal) -> ProposalSettings:
+    """The rules of the proposal's conseil (eager-loaded on lists)."""
+    return proposal.settings or default_settings(proposal.conseil_id)
+
+
+@dataclass
+class SettingsData:
+    phase: Phase
+    support_threshold: int
+    max_supports_per_person: int | None
+    edit_window_hours: int
+    pre_moderation: bool
+    auto_hide_threshold: int
+
+
+def update_settings(conseil: Conseil, data: SettingsData) -> ProposalSettings:
+    """Set the conseil's phase, support threshold, supports per person, edit window and moderation mode."""
+    settings = db.session.scalar(select(ProposalSettings).where(ProposalSettings.conseil_id == conseil.id))
+    if settings is None:
+        settings = ProposalSettings(conseil_id=conseil.id)
+        db.session.add(settings)
+    settings.phase = data.phase
+    settings.support_threshold = max(1, data.support_threshold)
+    settings.max_supports_per_person = data.max_supports_per_person or None
+    settings.edit_window_hours = max(0, data.edit_window_hours)
+    settings.updated_at = utcnow()
+    moderation.save_settings(conseil.id, pre_moderation=data.pre_moderation,
+                             auto_hide_threshold=data.auto_hide_threshold)
+    db.session.flush()
+    return settings
+
+
+def conseils_accepting_proposals(conseil_ids: Collection[int] | None = None) -> list[Conseil]:
+    """Active conseils whose phase is "collecting" (those without settings collect by default)."""
+    query = (
+        select(Conseil)
+        .outerjoin(ProposalSettings, ProposalSettings.conseil_id == Conseil.id)
+        .where(Conseil.archived_at.is_(None),
+               or_(ProposalSettings.id.is_(None), ProposalSettings.phase == Phase.collecting))
+        .options(selectinload(Conseil.qpv_links))
+        .order_by(Conseil.name)
+    )
+    if conseil_ids is not None:
+        query = query.where(Conseil.id.in_(conseil_ids))
+    return list(db.session.scalars(query))
+
+
+# ---------------------------------------------------------------- text
+
+
+def normalize(text: str) -> str:
+    """Lower case without accents and with single spaces: what search compares."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(ascii_text.lower().split())
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+STOP_WORDS = frozenset(
+    "avec dans pour plus sans sous sur chez vers entre leur leurs notre nos votre vos tous toutes tout toute "
+    "cette ces cela celle celui comme mais donc quand quel quelle quels quelles elle elles nous vous ils "
+    "etre avoir fait faire faut peut pourrait serait sont etait aussi tres bien encore deja merci bonjour "
+    "quartier proposition propose proposons idee mettre place avoir".split()
+)
+
+
+def keywords(text: str, limit: int = 8) -> list[str]:
+    """The significant words of a text (4 letters or more, no common French words), crudely singular."""
+    words: list[str] = []
+    for word in _WORD.findall(normalize(text)):
+        if len(word) > 4 and word[-1] in "sx":
+            word = word[:-1]
+        if len(word) >= 4 and word not in STOP_WORDS and word not in words:
+            words.append(word)
+        if len(words) >= limit:
+            break
+    return words
+
+
+def _search_text(title: str, body: str) -> str:
+    return normalize(f"{title} {body}")
+
+
+# ---------------------------------------------------------------- photos
+
+ALLOWED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_SIDE = 1600
+IMAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{24}\.jpg$")
+
+
+def image_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "proposals"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def image_path(name: str) -> Path | None:
+    """Where a stored photo is, or None for a name we never produce (no path tricks)."""
+    if not IMAGE_NAME.match(name or ""):
+        return None
+    return image_dir() / name
+
+
+def image_limit() -> int:
+    return int(current_app.config.get("PROPOSAL_IMAGE_MAX_BYTES") or current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def store_image(data: bytes) -> str:
+    """Check that the bytes are a photo (from their content), re-encode it as JPEG without any metadata.
+
+    Orientation is applied, the image is scaled down to 1600 px at most, and only pixels are written:
+    EXIF (GPS position, camera, date) and other metadata are gone. Returns the random file name.
+    """
+    if len(data) > image_limit():
+        raise InvalidImage(_("The photo is too large: at most %(size)d MB.", size=image_limit() // (1024 * 1024)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in ALLOWED_IMAGE_FORMATS:
+                    raise InvalidImage(_("This file is not a photo in JPEG, PNG, WebP or GIF format."))
+                width, height = probe.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise InvalidImage(_("This photo has too many pixels."))
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as original:
+                original.seek(0)
+                image = ImageOps.exif_transpose(original)
+                image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+                if image.mode in ("RGBA", "LA", "P"):
+                    image = image.convert("RGBA")
+                    background = Image.new("RGB", image.size, (255, 255, 255))
+                    background.paste(image, mask=image.getchannel("A"))
+                    image = background
+                elif image.mode != "RGB":
+                    image = image.convert("RGB")
+                output = io.BytesIO()
+                image.save(output, "JPEG", quality=82, optimize=True, progressive=True)
+    except InvalidImage:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
+            SyntaxError, ValueError, EOFError) as error:
+        raise InvalidImage(_("This file is not a photo in JPEG, PNG, WebP or GIF format.")) from error
+    name = secrets.token_urlsafe(18) + ".jpg"
+    target = image_dir() / name
+    temporary = target.with_suffix(".tmp")
+    temporary.write_bytes(output.getvalue())
+    os.replace(temporary, target)
+    return name
+
+
+def purge_orphan_images(older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete photos sent for a preview but never published (older than a day): returns how many."""
+    cutoff = (utcnow() - older_than).timestamp()
+    used = set(db.session.scalars(select(Proposal.image_name).where(Proposal.image_name.is_not(None))))
+    removed = 0
+    for path in image_dir().glob("*.jpg"):
+        if path.name not in used and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# ---------------------------------------------------------------- proposals
+
+
+@dataclass
+class ProposalData:
+    title: str
+    body: str
+    theme: Theme
+    conseil_id: int
+    qpv_id: int | None = None
+    place: str | None = None
+    image_name: str | None = None
+    image_alt: str | None = None
+    created_at: datetime | None = None  # when it was proposed, if not now (demo, imports)
+
+
+@dataclass
+class AssistedEntry:
+    """A resident met on the ground, for whom an animator enters a proposal or a support."""
+
+    name: str
+    consent: bool
+
+
+def _check_text(data: ProposalData) -> None:
+    if not data.title.strip() or not data.body.strip():
+        raise InvalidInput(_("A proposal needs a title and a text."))
+    if len(data.title.strip()) > TITLE_MAX or len(data.body) > BODY_MAX:
+        raise InvalidInput(_("The title or the text is too long."))
+
+
+def _check_assisted(assisted: AssistedEntry) -> str:
+    name = (assisted.name or "").strip()[:NAME_MAX]
+    if not name:
+        raise InvalidInput(_("Write the name or initials of the resident."))
+    if not assisted.consent:
+        raise ConsentRequired(_("The resident must agree before you enter it for them."))
+    return name
+
+
+def _fill(proposal: Proposal, data: ProposalData) -> None:
+    proposal.title = data.title.strip()
+    proposal.body = data.body.strip()
+    proposal.body_html = render_markdown(proposal.body)
+    proposal.theme = data.theme
+    proposal.qpv_id = data.qpv_id
+    proposal.place = (data.place or "").strip()[:200] or None
+    proposal.image_name = data.image_name
+    proposal.image_alt = ((data.image_alt or "").strip()[:200] or None) if data.image_name else None
+    proposal.search_text = _search_text(proposal.title, proposal.body)
+
+
+def submit_proposal(author: User, data: ProposalData, *, assisted: AssistedEntry | None = None) -> Proposal:
+    """Create a proposal in a conseil collecting them; it waits for approval when the conseil pre-moderates.
+
+    With ``assisted``, ``author`` is the animator who enters it for a resident who agreed to it; it is
+    published at once and shown as entered on the resident's behalf.
+    """
+    _check_text(data)
+    if not settings_for(data.conseil_id).accepts_proposals:
+        raise ProposalsClosed(_("This conseil citoyen is not collecting proposals at the moment."))
+    proposal = Proposal(conseil_id=data.conseil_id, state=ProposalState.pending,
+                        created_at=data.created_at or utcnow())
+    if assisted is not None:
+        proposal.on_behalf_name = _check_assisted(assisted)
+        proposal.consent_recorded = True
+        proposal.entered_by_id = author.id
+    else:
+        proposal.author_id = author.id
+    _fill(proposal, data)
+    db.session.add(proposal)
+    db.session.flush()
+    if assisted is not None or not moderation.settings_for(data.conseil_id).pre_moderation:
+        publish(proposal, actor=author)
+    return proposal
+
+
+def publish(proposal: Proposal, actor: User | None = None) -> bool:
+    """Make a pending or hidden proposal public; its contribution is created the first time."""
+    now = utcnow()
+    target_state = ProposalState.withdrawn if proposal.withdrawn_at is not None else ProposalState.published
+    changed = db.session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state.in_([ProposalState.pending, ProposalState.hidden]))
+        .values(state=target_state, published_at=func.coalesce(Proposal.published_at, now)),
+        execution_options={"synchronize_session": False},
+    ).rowcount == 1
+    db.session.refresh(proposal, ["state", "published_at"])
+    if not changed:
+        return False
+    if proposal.contribution_id is None:
+        actor_label = None
+        if proposal.is_assisted:
+            entered_by = db.session.get(User, proposal.entered_by_id) if proposal.entered_by_id else None
+            actor_label = _("%(resident)s, entered by %(animator)s with their consent",
+                            resident=proposal.on_behalf_name,
+                            animator=entered_by.display_name if entered_by else _("an animator"))
+        contribution = contract.create_contribution(
+            ContributionKind.proposal, "proposal", proposal.id, proposal.title, conseil_id=proposal.conseil_id,
+            actor=proposal.author or (None if proposal.is_assisted else actor), actor_label=actor_label,
+            occurred_at=proposal.created_at,
+        )
+        proposal.contribution_id = contribution.id
+        proposal.contribution = contribution
+    elif proposal.contribution is not None:
+        proposal.contribution.title = proposal.title
+    db.session.flush()
+    return True
+
+
+def hide_proposal(proposal: Proposal) -> bool:
+    """Take a proposal off public pages (moderation); its contribution keeps only a neutral title."""
+    changed = db.session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state != ProposalState.hidden)
+        .values(state=ProposalState.hidden),
+        execution_options={"synchronize_session": False},
+    ).rowcount == 1
+    db.session.refresh(proposal, ["state"])
+    if changed and proposal.contribution is not None:
+        proposal.contribution.title = HIDDEN_TITLE
+    return changed
+
+
+def can_still_edit(proposal: Proposal) -> bool:
+    """The author edits during the conseil's window after submitting, and only until the first support."""
+    if proposal.state not in (ProposalState.pending, ProposalState.published) or proposal.support_count > 0:
+        return False
+    window = timedelta(hours=rules(proposal).edit_window_hours)
+    return utcnow() <= proposal.created_at + window
+
+
+def edit_proposal(proposal: Proposal, data: ProposalData) -> None:
+    """Change a proposal within the edit window and before its first support; a replaced photo is deleted."""
+    _check_text(data)
+    if not can_still_edit(proposal):
+        raise NotEditable(_("This proposal can no longer be changed: it has supports or the time to edit it "
+                            "is over. You can still withdraw it."))
+    old_image = proposal.image_name
+    data.conseil_id = proposal.conseil_id
+    _fill(proposal, data)
+    proposal.updated_at = utcnow()
+    if proposal.contribution is not None:
+        proposal.contribution.title = proposal.title
+    db.session.flush()
+    if old_image and old_image != proposal.image_name:
+        path = image_path(old_image)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def withdraw_proposal(proposal: Proposal, actor: User) -> None:
+    """The author withdraws the proposal: it stays visible, marked withdrawn, and is no longer supported."""
+    if proposal.state not in (ProposalState.pending, ProposalState.published):
+        raise NotEditable(_("This proposal cannot be withdrawn."))
+    proposal.withdrawn_at = utcnow()
+    proposal.state = ProposalState.withdrawn
+    if proposal.contribution is not None:
+        contract.add_event(proposal.contribution, EventKind.note, actor=actor,
+                           text=_("Withdrawn by its author."))
+    db.session.flush()
+
+
+def load_proposal(proposal_id: int) -> Proposal | None:
+    """One proposal with what its page shows (author, place, conseil, contribution and timeline)."""
+    return db.session.scalar(
+        select(Proposal).where(Proposal.id == proposal_id).options(
+            joinedload(Proposal.author), joinedload(Proposal.entered_by), joinedload(Proposal.qpv),
+            joinedload(Proposal.conseil), joinedload(Proposal.settings),
+            joinedload(Proposal.contribution).selectinload(Contribution.events).joinedload(ContributionEvent.actor),
+        )
+    )
+
+
+# ---------------------------------------------------------------- supports
+
+
+def _increment(proposal: Proposal, column: str, delta: int) -> int:
+    """Add ``delta`` to a counter in SQL (exact under concurrency) and return the stored value."""
+    counter = getattr(Proposal, column)
+    value = db.session.execute(
+        update(Proposal).where(Proposal.id == proposal.id).values({column: counter + delta}).returning(counter),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    set_committed_value(proposal, column, value)
+    return value
+
+
+def _check_supports_open(proposal: Proposal) -> ProposalSettings:
+    if proposal.state != ProposalState.published:
+        raise SupportsClosed(_("This proposal can no longer be supported."))
+    settings = rules(proposal)
+    if not settings.supports_open:
+        raise SupportsClosed(_("Supports are closed for the proposals of this conseil citoyen."))
+    return settings
+
+
+def support(proposal: Proposal, user: User) -> int:
+    """One support per person and proposal while supports are open, within the conseil's limit per person.
+
+    Returns the new number of supports; reaching the threshold marks the proposal for the conseil.
+    """
+    settings = _check_supports_open(proposal)
+    if proposal.author_id == user.id:
+        raise OwnProposal(_("You cannot support your own proposal: it already counts as yours."))
+    if settings.max_supports_per_person:
+        # One person's supports are counted one request at a time, so the limit holds under concurrency.
+        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+        used = db.session.scalar(
+            select(func.count(Support.id)).join(Proposal, Proposal.id == Support.proposal_id)
+            .where(Support.user_id == user.id, Proposal.conseil_id == proposal.conseil_id,
+                   Proposal.state == ProposalState.published)
+        ) or 0
+        if used >= settings.max_supports_per_person:
+            raise SupportLimitReached(_(
+                "You have used your %(limit)d supports in this conseil citoyen. Withdraw one to support this "
+                "proposal.", limit=settings.max_supports_per_person))
+    try:
+        with db.session.begin_nested():
+            db.session.add(Support(proposal_id=proposal.id, user_id=user.id))
+    except IntegrityError:
+        raise AlreadySupported(_("You already support this proposal.")) from None
+    count = _increment(proposal, "support_count", 1)
+    _check_threshold(proposal, count, settings)
+    return count
+
+
+def withdraw_support(proposal: Proposal, user: User) -> int:
+    """Withdraw one's support while supports are open; returns the new number of supports."""
+    _check_supports_open(proposal)
+    removed = db.session.execute(
+        delete(Support).where(Support.proposal_id == proposal.id, Support.user_id == user.id),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if removed != 1:
+        raise NotSupported(_("You do not support this proposal."))
+    return _increment(proposal, "support_count", -1)
+
+
+def assisted_support(proposal: Proposal, animator: User, assisted: AssistedEntry) -> int:
+    """An animator records the support of a resident met on the ground, who agreed to it."""
+    settings = _check_supports_open(proposal)
+    name = _check_assisted(assisted)
+    db.session.add(Support(proposal_id=proposal.id, user_id=None, entered_by_id=animator.id, on_behalf_name=name,
+                           consent_recorded=True))
+    db.session.flush()
+    count = _increment(proposal, "support_count", 1)
+    _check_threshold(proposal, count, settings)
+    return count
+
+
+def _check_threshold(proposal: Proposal, count: int, settings: ProposalSettings) -> None:
+    """The first time the count reaches the threshold: timeline event and mail to the conseil's animators."""
+    if count < settings.support_threshold or proposal.threshold_reached_at is not None:
+        return
+    now = utcnow()
+    marked = db.session.execute(
+        update(Proposal).where(Proposal.id == proposal.id, Proposal.threshold_reached_at.is_(None))
+        .values(threshold_reached_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount == 1
+    if not marked:
+        return
+    set_committed_value(proposal, "threshold_reached_at", now)
+    if proposal.contribution is not None:
+        contract.add_event(proposal.contribution, EventKind.threshold_reached,
+                           text=_("%(count)d supports: to be examined by the conseil citoyen.", count=count))
+    animators = db.session.scalars(
+        select(User).join(AnimatorAssignment, AnimatorAssignment.user_id == User.id)
+        .where(AnimatorAssignment.conseil_id == proposal.conseil_id, User.deleted_at.is_(None),
+               User.email.is_not(None))
+    )
+    url = external_url("proposals.show_proposal", proposal_id=proposal.id)
+    for animator in animators:
+        queue_mail(animator.email, "proposals/threshold_reached", locale=animator.locale, proposal=proposal,
+                   count=count, url=url)
+
+
+def supported_ids(user: Any, proposal_ids: Iterable[int]) -> set[int]:
+    """Which of these proposals the person supports (one query)."""
+    ids = list(proposal_ids)
+    if not ids or user is None or not user.is_authenticated:
+        return set()
+    return set(db.session.scalars(
+        select(Support.proposal_id).where(Support.user_id == user.id, Support.proposal_id.in_(ids))
+    ))
+
+
+def assisted_support_count(proposal: Proposal) -> int:
+    return db.session.scalar(
+        select(func.count(Support.id)).where(Support.proposal_id == proposal.id, Support.user_id.is_(None))
+    ) or 0
+
+
+# ---------------------------------------------------------------- comments
+
+
+def add_comment(proposal: Proposal, author: User, text: str, parent: Comment | None = None) -> Comment:
+    """Comment a published proposal, or reply to a comment (replies stay one level deep).
+
+    The proposal's author, and for a reply the author of the comment, are told by mail if they wish.
+    """
+    if proposal.state != ProposalState.published:
+        raise CommentsClosed(_("This proposal can no longer be commented."))
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("The comment is empty."))
+    if len(text) > COMMENT_MAX:
+        raise InvalidInput(_("The comment is too long."))
+    if parent is not None:
+        if parent.proposal_id != proposal.id:
+            raise InvalidInput(_("This reply does not belong to this proposal."))
+        if parent.parent_id is not None:
+            parent = parent.parent
+    comment = Comment(proposal_id=proposal.id, parent_id=parent.id if parent else None, author_id=author.id,
+                      body=text, body_html=render_markdown(text))
+    db.session.add(comment)
+    db.session.flush()
+    _increment(proposal, "comment_count", 1)
+    url = external_url("proposals.show_proposal", proposal_id=proposal.id) + f"#commentaire-{comment.id}"
+    told: set[int] = {author.id}
+    for recipient, template in ((parent.author if parent else None, "proposals/new_reply"),
+                                (proposal.author, "proposals/new_comment")):
+        if recipient is None or recipient.id in told or not _wants_mail(recipient):
+            continue
+        told.add(recipient.id)
+        queue_mail(recipient.email, template, locale=recipient.locale, proposal=proposal, comment=comment,
+                   commenter=author.display_name, url=url)
+    return comment
+
+
+def _wants_mail(user: User) -> bool:
+    return bool(user.email) and not user.is_deleted and user.notify_by_email
+
+
+def hide_comment(comment: Comment) -> bool:
+    """Hide a comment (moderation); the proposal's count of visible comments goes down once."""
+    now = utcnow()
+    changed = db.session.execute(
+        update(Comment).where(Comment.id == comment.id, Comment.hidden_at.is_(None)).values(hidden_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount == 1
+    if changed:
+        set_committed_value(comment, "hidden_at", now)
+        _increment(comment.proposal, "comment_count", -1)
+    return changed
+
+
+def restore_comment(comment: Comment) -> bool:
+    changed = db.session.execute(
+        update(Comment).where(Comment.id == comment.id, Comment.hidden_at.is_not(None)).values(hidden_at=None),
+        execution_options={"synchronize_session": False},
+    ).rowcount == 1
+    if changed:
+        set_committed_value(comment, "hidden_at", None)
+        _increment(comment.proposal, "comment_count", 1)
+    return changed
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment]
+
+
+def comment_threads(proposal: Proposal, page: int, per_page: int = 50) -> tuple[Page, list[Thread]]:
+    """A page of top-level comments, oldest first, each with its replies (two or three queries whatever the size)."""
+    author = joinedload(Comment.author).load_only(User.id, User.display_name, User.deleted_at)
+    top_level = select(Comment, func.count().over().label("total")).where(
+        Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
+    number = max(page, 1)
+    rows = db.session.execute(top_level.options(author).order_by(Comment.id).limit(per_page)
+                              .offset((number - 1) * per_page)).all()
+    if not rows and number > 1:
+        return comment_threads(proposal, 1, per_page)
+    comments = [row.Comment for row in rows]
+    replies: dict[int, list[Comment]] = {comment.id: [] for comment in comments}
+    if comments:
+        # proposal_id first: the thread index serves the replies of these comments.
+        for reply in db.session.scalars(
+            select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.in_(list(replies)))
+            .options(author).order_by(Comment.id)
+        ):
+            replies[reply.parent_id].append(reply)
+    page_info = Page(items=comments, number=number, per_page=per_page, total=rows[0].total if rows else 0)
+    return page_info, [Thread(comment, replies[comment.id]) for comment in comments]
+
+
+# ---------------------------------------------------------------- status and answer
+
+
+def set_status(proposal: Proposal, status: ContributionStatus, actor: User, reason: str | None = None,
+               merged_into: Proposal | None = None) -> None:
+    """Change the public status through the contract (a reason for "not retained"); people are told."""
+    if proposal.contribution is None:
+        raise InvalidInput(_("This proposal is not published yet."))
+    target = None
+    if status == ContributionStatus.merged:
+        target = merged_into.contribution if merged_into is not None else None
+    contract.change_status(proposal.contribution, status, actor=actor, reason=reason, merged_into=target)
+
+
+def answer_proposal(proposal: Proposal, text: str, actor: User) -> None:
+    """Publish the official answer to the proposal; the timeline keeps every version."""
+    if proposal.contribution is None:
+        raise InvalidInput(_("This proposal is not published yet."))
+    contract.answer(proposal.contribution, text, actor=actor)
+
+
+def participants(contribution: Contribution) -> list[Recipient]:
+    """Who took part in a proposal: its author and its supporters, if they keep notifications on."""
+    users = db.session.scalars(
+        select(User).where(or_(
+            User.id.in_(select(Proposal.author_id).where(Proposal.id == contribution.source_id)),
+            User.id.in_(select(Support.user_id).where(Support.proposal_id == contribution.source_id)),
+        )).order_by(User.id)
+    )
+    return contract.recipients_from_users(users)
+
+
+# ---------------------------------------------------------------- lists
+
+SORTS = ("random", "recent", "supports", "comments")
+TO_EXAMINE = "to_examine"
+_PRIME = 2147483647  # 2**31 - 1: the hash stays within 64-bit integers on SQLite and PostgreSQL
+
+
+@dataclass
+class Filters:
+    conseil_id: int | None = None
+    qpv_id: int | None = None
+    theme: Theme | None = None
+    status: str | None = None  # a ContributionStatus value, or TO_EXAMINE
+    q: str = ""
+    sort: str = "random"
+    # Nodes of the contrat de ville (a node and those below it) the proposals are linked to.
+    node_ids: Collection[int] | None = None
+
+
+def new_seed() -> int:
+    return secrets.randbelow(_PRIME - 2) + 1
+
+
+def random_order(seed: int) -> Any:
+    """A per-visitor shuffle computed by the database: (a·id + b) mod p, with a and b drawn from the seed.
+
+    a and b are spread over the whole range (powers of primitive roots mod p), so that neighbouring ids
+    land far apart whatever the seed; the same seed gives the same order, page after page.
+    """
+    a = pow(16807, seed, _PRIME) % (1 << 30) + (1 << 29)  # never small, never a multiple of p
+    b = pow(48271, seed, _PRIME)
+    return (cast(Proposal.id, BigInteger) * a + b) % _PRIME
+
+
+def _filtered(filters: Filters) -> Select[Any]:
+    """The ids of the published proposals that pass the filters (no order)."""
+    query = select(Proposal.id).where(Proposal.state == ProposalState.published)
+    if filters.conseil_id is not None:
+        query = query.where(Proposal.conseil_id == filters.conseil_id)
+    if filters.qpv_id is not None:
+        query = query.where(Proposal.qpv_id == filters.qpv_id)
+    if filters.theme is not None:
+        query = query.where(Proposal.theme == filters.theme)
+    if filters.status:
+        if filters.status == TO_EXAMINE:
+            query = query.where(Proposal.threshold_reached_at.is_not(None)).join(
+                Contribution, Contribution.id == Proposal.contribution_id
+            ).where(Contribution.status.in_([ContributionStatus.received, ContributionStatus.under_study]))
+        else:
+            query = query.join(Contribution, Contribution.id == Proposal.contribution_id).where(
+                Contribution.status == ContributionStatus(filters.status))
+    if filters.node_ids:
+        linked = select(ContributionLink.contribution_id).where(ContributionLink.node_id.in_(filters.node_ids))
+        query = query.where(Proposal.contribution_id.in_(linked))
+    words = normalize(filters.q).split()[:6]
+    if words:
+        query = query.where(and_(*(Proposal.search_text.contains(word, autoescape=True) for word in words)))
+    return query
+
+
+def _order(filters: Filters, seed: int) -> tuple[Any, ...]:
+    return {
+        "recent": (Proposal.created_at.desc(), Proposal.id.desc()),
+        "supports": (Proposal.support_count.desc(), Proposal.id.desc()),
+        "comments": (Proposal.comment_count.desc(), Proposal.id.desc()),
+    }.get(filters.sort, (random_order(seed), Proposal.id))
+
+
+def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20) -> Page:
+    """One page of published proposals, filtered and in the chosen order (three queries).
+
+    The page's ids and the total are read from the proposal table alone (indexes serve the orders);
+    only those rows are then loaded, with the few columns of their author, quartier, conseil and status
+    that a card shows.
+    """
+    ids_query = _filtered(filters)
+    # A separate count: count(*) OVER () would spool every matching row before the LIMIT.
+    total = db.session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
+    number = min(max(page, 1), max(1, -(-total // per_page)))
+    rows = db.session.execute(
+        ids_query.order_by(*_order(filters, seed)).limit(per_page).offset((number - 1) * per_page)
+    ).all() if total else []
+    ids = [row.id for row in rows]
+    loaded: dict[int, Proposal] = {}
+    if ids:
+        loaded = {proposal.id: proposal for proposal in db.session.scalars(
+            select(Proposal).where(Proposal.id.in_(ids)).options(*CARD_LOADING))}
+    return Page(items=[loaded[i] for i in ids if i in loaded], number=number, per_page=per_page, total=total)
+
+
+# What a card shows: the proposal without its long texts, and a few columns of what it points to.
+CARD_LOADING = (
+    defer(Proposal.body), defer(Proposal.body_html), defer(Proposal.search_text),
+    joinedload(Proposal.author).load_only(User.id, User.display_name, User.deleted_at),
+    joinedload(Proposal.qpv).load_only(QPV.id, QPV.name),
+    joinedload(Proposal.conseil).load_only(Conseil.id, Conseil.name),
+    joinedload(Proposal.contribution).load_only(Contribution.id, Contribution.status),
+    joinedload(Proposal.settings),
+)
+
+
+@dataclass
+class FilterOptions:
+    """What the filters of the list offer, read as plain rows (two or three light queries)."""
+
+    conseils: dict[str, tuple[int, str]]  # slug: (id, name)
+    qpvs: dict[str, tuple[int, str]]  # code: (id, name)
+    nodes: list[tuple[int, int, str]]  # (depth, id, "code – title") of the contract, down to objectives
+    parent_of: dict[int, int | None]  # every live node of the contract, actions included
+
+    def below(self, node_id: int) -> set[int]:
+        """The node and every node under it (a proposal linked to an action is under its objective)."""
+        from participation.contract.structure import descendants
+
+        return descendants(node_id, self.parent_of)
+
+
+def filter_options() -> FilterOptions:
+    from participation.contract.models import Contract, ContractNode, NodeLevel
+    from participation.territory.models import ConseilQPV
+
+    conseils: dict[str, tuple[int, str]] = {}
+    qpvs: dict[str, tuple[int, str]] = {}
+    for row in db.session.execute(
+        select(Conseil.id, Conseil.slug, Conseil.name, QPV.id.label("qpv_id"), QPV.code, QPV.name.label("qpv_name"))
+        .outerjoin(ConseilQPV, ConseilQPV.conseil_id == Conseil.id).outerjoin(QPV, QPV.id == ConseilQPV.qpv_id)
+        .where(Conseil.archived_at.is_(None)).order_by(Conseil.name, QPV.name)
+    ):
+        conseils.setdefault(row.slug, (row.id, row.name))
+        if row.code is not None:
+            qpvs.setdefault(row.code, (row.qpv_id, row.qpv_name))
+    qpvs = dict(sorted(qpvs.items(), key=lambda item: item[1][1]))
+    current = select(Contract.id).order_by(Contract.starts_year.desc(), Contract.id.desc()).limit(1)
+    rows = db.session.execute(
+        select(ContractNode.id, ContractNode.parent_id, ContractNode.level, ContractNode.code, ContractNode.title)
+        .where(ContractNode.contract_id == current.scalar_subquery(), ContractNode.deleted_at.is_(None))
+        .order_by(ContractNode.position, ContractNode.id)
+    ).all()
+    children: dict[int | None, list[Any]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    nodes: list[tuple[int, int, str]] = []
+
+    def visit(parent_id: int | None, depth: int) -> None:
+        for row in children.get(parent_id, []):
+            if row.level != NodeLevel.action:
+                nodes.append((depth, row.id, f"{row.code} – {row.title}"))
+                visit(row.id, depth + 1)
+
+    visit(None, 0)
+    return FilterOptions(conseils=conseils, qpvs=qpvs, nodes=nodes,
+                         parent_of={row.id: row.parent_id for row in rows})
+
+
+def similar_proposals(conseil_id: int, title: str, body: str, exclude_id: int | None = None,
+                      limit: int = 5) -> list[Proposal]:
+    """Published proposals of the same conseil sharing words with this title and text, best match first."""
+    title_words = keywords(title)
+    words = title_words + [word for word in keywords(body, 12) if word not in title_words][:4]
+    if not words:
+        return []
+    query = (
+        select(Proposal)
+        .where(Proposal.conseil_id == conseil_id, Proposal.state == ProposalState.published,
+               or_(*(Proposal.search_text.contains(word, autoescape=True) for word in words)))
+        .order_by(Proposal.support_count.desc(), Proposal.id.desc())
+        .limit(100)
+    )
+    if exclude_id is not None:
+        query = query.where(Proposal.id != exclude_id)
+    scored = []
+    for proposal in db.session.scalars(query):
+        title_text = normalize(proposal.title)
+        score = sum(2 for word in title_words if word in title_text)
+        score += sum(1 for word in words if word in proposal.search_text)
+        scored.append((score, proposal.support_count, proposal.id, proposal))
+    scored.sort(key=lambda entry: entry[:3], reverse=True)
+    return [entry[3] for entry in scored if entry[0] >= 2][:limit]
+
+
+def pending_proposals(conseil_ids: Collection[int] | None, limit: int) -> list[Proposal]:
+    query = select(Proposal).where(Proposal.state == ProposalState.pending).options(
+        joinedload(Proposal.author), joinedload(Proposal.conseil)).order_by(Proposal.id).limit(limit)
+    if conseil_ids is not None:
+        query = query.where(Proposal.conseil_id.in_(conseil_ids))
+    return list(db.session.scalars(query))
+
+
+def load_proposals(ids: Collection[int]) -> dict[int, Proposal]:
+    if not ids:
+        return {}
+    query = select(Proposal).where(Proposal.id.in_(ids)).options(joinedload(Proposal.author),
+                                                                  joinedload(Proposal.conseil))
+    return {proposal.id: proposal for proposal in db.session.scalars(query)}
+
+
+def load_comments(ids: Collection[int]) -> dict[int, Comment]:
+    if not ids:
+        return {}
+    query = select(Comment).where(Comment.id.in_(ids)).options(
+        joinedload(Comment.author), joinedload(Comment.proposal).joinedload(Proposal.conseil))
+    return {comment.id: comment for comment in db.session.scalars(query)}

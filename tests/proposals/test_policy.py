@@ -1,0 +1,74 @@
+"""The role matrix of DESIGN.md §2 for every proposal predicate (the author is the habitant)."""
+
+from __future__ import annotations
+
+import pytest
+
+from participation.extensions import db
+from participation.proposals import policy, services
+from participation.proposals.models import Phase
+
+ROLES = ["visitor", "unverified", "habitant", "member", "animator", "other_animator", "project_lead", "admin"]
+
+
+def matrix(*allowed: str) -> dict[str, bool]:
+    return {role: role in allowed for role in ROLES}
+
+
+VERIFIED = ("habitant", "member", "animator", "other_animator", "project_lead", "admin")
+TEAM = ("animator", "project_lead")
+
+EXPECTED = {
+    "can_take_part": matrix(*VERIFIED),
+    "can_propose": matrix(*VERIFIED),
+    "can_view": matrix(*ROLES),
+    "can_view_hidden": matrix("habitant", *TEAM),
+    "can_edit": matrix("habitant"),
+    "can_withdraw": matrix("habitant"),
+    "can_support": matrix("member", "animator", "other_animator", "project_lead", "admin"),
+    "can_support_when_closed": matrix(),
+    "can_withdraw_support": matrix(*VERIFIED),
+    "can_comment": matrix(*VERIFIED),
+    "can_report": matrix("unverified", "member", "animator", "other_animator", "project_lead", "admin"),
+    "can_moderate_proposal": matrix(*TEAM),
+    "can_set_status": matrix(*TEAM),
+    "can_enter_on_behalf": matrix("animator"),
+    "can_enter_on_behalf_anywhere": matrix("animator", "other_animator"),
+    "can_configure": matrix(*TEAM),
+    "can_configure_any": matrix("animator", "other_animator", "project_lead"),
+}
+
+
+@pytest.fixture
+def proposal(roles, make_proposal):
+    return make_proposal(roles.habitant, roles.conseil)
+
+
+def evaluate(name, user, proposal, roles, set_rules):
+    if name == "can_view_hidden":
+        services.hide_proposal(proposal)
+        return policy.can_view(user, proposal)
+    if name == "can_support_when_closed":
+        set_rules(roles.conseil, phase=Phase.closed)
+        db.session.expire(proposal)
+        return policy.can_support(user, proposal)
+    if name in ("can_take_part", "can_propose", "can_enter_on_behalf_anywhere", "can_configure_any"):
+        return getattr(policy, name)(user)
+    if name in ("can_enter_on_behalf", "can_configure"):
+        return getattr(policy, name)(user, roles.conseil)
+    if name == "can_report":
+        return policy.can_report(user, proposal.author)
+    return getattr(policy, name)(user, proposal)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_proposal_policies_per_role(roles, proposal, set_rules, name):
+    got = {role: evaluate(name, user, proposal, roles, set_rules) for role, user in roles.all().items()}
+    assert got == EXPECTED[name]
+
+
+def test_the_author_may_no_longer_edit_after_the_first_support(roles, proposal):
+    assert policy.can_edit(roles.habitant, proposal)
+    services.support(proposal, roles.member)
+    assert not policy.can_edit(roles.habitant, proposal)
+    assert policy.can_withdraw(roles.habitant, proposal)

@@ -1,0 +1,78 @@
+"""The number of SQL statements of a page does not grow with the number of rows it shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from participation.contract.models import ContributionStatus
+from participation.extensions import db
+from participation.moderation import services as moderation
+from participation.proposals import services
+from participation.proposals.models import Theme
+from participation.sqlcount import count_statements
+
+
+def get_counted(browser, url: str) -> int:
+    db.session.commit()
+    with count_statements() as counter:
+        response = browser.get(url)
+    assert response.status_code == 200
+    return counter.count
+
+
+def fill_list(roles, make_proposal, make_user, count: int) -> None:
+    themes = list(Theme)
+    for n in range(count):
+        conseil = roles.conseil if n % 2 else roles.other_conseil
+        author = make_user(name=f"Auteur {n}")
+        proposal = make_proposal(author, conseil, theme=themes[n % len(themes)])
+        if n % 3 == 0:
+            services.support(proposal, roles.member)
+        if n % 4 == 0:
+            services.set_status(proposal, ContributionStatus.under_study, roles.project_lead)
+        if n % 5 == 0:
+            services.assisted_support(proposal, roles.animator if conseil == roles.conseil else roles.other_animator,
+                                      services.AssistedEntry("Mme K.", True))
+
+
+@pytest.mark.parametrize("who", ["visitor", "member", "animator"])
+def test_the_list_runs_the_same_number_of_statements_for_3_or_20_proposals_shown(app, roles, make_proposal,
+                                                                                  make_user, signed_in, who):
+    browser = signed_in(getattr(roles, who)) if who != "visitor" else app.test_client()
+    counts = {}
+    fill_list(roles, make_proposal, make_user, 3)
+    for sort in ("random", "recent", "supports", "comments"):
+        counts[("small", sort)] = get_counted(browser, f"/propositions?sort={sort}")
+    fill_list(roles, make_proposal, make_user, 40)
+    for sort in ("random", "recent", "supports", "comments"):
+        counts[("large", sort)] = get_counted(browser, f"/propositions?sort={sort}")
+        assert counts[("large", sort)] == counts[("small", sort)], counts
+    assert max(counts.values()) <= 12, counts
+
+
+def fill_comments(proposal, roles, make_user, make_comment, count: int) -> None:
+    for n in range(count):
+        top = make_comment(proposal, make_user(name=f"Voisin {n}"), f"Commentaire {n}")
+        if n % 3 == 0:
+            make_comment(proposal, make_user(name=f"Réponse {n}"), "Une réponse", parent=top)
+        if n % 7 == 0:
+            moderation.hide(roles.animator, "proposal_comment", top, "Hors charte")
+
+
+@pytest.mark.parametrize("who", ["visitor", "habitant", "member", "animator"])
+def test_a_proposal_page_runs_the_same_number_of_statements_for_5_or_50_comments(app, roles, make_proposal,
+                                                                                  make_user, make_comment,
+                                                                                  signed_in, who):
+    browser = signed_in(getattr(roles, who)) if who != "visitor" else app.test_client()
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    services.support(proposal, roles.member)
+    services.set_status(proposal, ContributionStatus.under_study, roles.animator)
+    services.answer_proposal(proposal, "Nous étudions.", roles.project_lead)
+    services.assisted_support(proposal, roles.animator, services.AssistedEntry("M. D.", True))
+    fill_comments(proposal, roles, make_user, make_comment, 5)
+    small = get_counted(browser, f"/propositions/{proposal.id}")
+    fill_comments(proposal, roles, make_user, make_comment, 45)
+    for _ in range(20):
+        services.support(proposal, make_user())
+    large = get_counted(browser, f"/propositions/{proposal.id}")
+    assert large == small and large <= 16, (small, large)
