@@ -454,7 +454,7 @@ def export_tables() -> list[ExportTable]:
 
 
 def contribution_columns() -> list[Column]:
-    return [_c("id", _("Number")), _c("kind", _("Kind")), _c("conseil", _("Conseil citoyen")),
+    return [_c("id", _("Reference number")), _c("kind", _("Kind")), _c("conseil", _("Conseil citoyen")),
             _c("title", _("Title")), _c("status", _("Status")), _c("status_reason", _("Reason")),
             _c("received_at", _("Received on")), _c("answered_at", _("Answered on")), _c("answer", _("Answer")),
             _c("contract", _("Parts of the contract")), _c("url", _("Follow-up page"))]
@@ -584,7 +584,7 @@ def annex(year: int) -> Annex:
 
 
 def annex_columns() -> list[Column]:
-    return [_c("conseil", _("Conseil citoyen")), _c("section", _("Section")), _c("number", _("Number")),
+    return [_c("conseil", _("Conseil citoyen")), _c("section", _("Section")), _c("number", _("Reference number")),
             _c("title", _("Title")), _c("kind", _("Kind")), _c("status", _("Status")),
             _c("contract", _("Parts of the contract")), _c("text", _("Text")), _c("follow_up", _("Follow-up given"))]
 
