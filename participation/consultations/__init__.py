@@ -3,13 +3,13 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from participation.registry import ConseilSection, HomeSection, NavItem, Registry
+from participation.registry import ConseilSection, DashboardIndicator, HomeSection, NavItem, Registry
 
 blueprint = Blueprint("consultations", __name__)
 
 
 def init_app(app: Flask, registry: Registry) -> None:
-    from participation.consultations import cli, labels, manage_views, policy, services, views  # noqa: F401 - routes
+    from participation.consultations import cli, indicators, labels, manage_views, policy, services, views  # noqa: F401
 
     app.cli.add_command(cli.consultations_group)
     app.jinja_env.globals.update(
@@ -29,6 +29,9 @@ def init_app(app: Flask, registry: Registry) -> None:
     registry.on_account_deletion.append(services.forget_user)
     registry.contribution_participants[services.SOURCE_TYPE] = services.contribution_participants
     registry.contribution_source_url[services.SOURCE_TYPE] = _source_url
+    registry.participation_activity.append(indicators.answered_activity)
+    registry.dashboard_indicators.append(DashboardIndicator("consultations", _l("Consultations"),
+                                                            indicators.consultation_tables, 250))
 
 
 def _home_open() -> dict:

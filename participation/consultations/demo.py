@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from participation.consultations import services
@@ -243,10 +242,7 @@ def load(context: DemoContext) -> None:
     rng = random.Random(2024)
     existing = set(db.session.scalars(select(Consultation.title).where(
         Consultation.title.in_([PARK, MARKET, AGENDA]))))
-    # Publishing the synthesis queues mails, whose templates need a request (the layout's forms read the
-    # session); the demo runs from the command line, so it lends them one.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        for title, builder in ((PARK, _park), (MARKET, _market), (AGENDA, _agenda)):
-            if title not in existing:
-                builder(context, rng)
-                db.session.flush()
+    for title, builder in ((PARK, _park), (MARKET, _market), (AGENDA, _agenda)):
+        if title not in existing:
+            builder(context, rng)
+            db.session.flush()

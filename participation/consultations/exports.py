@@ -32,8 +32,8 @@ def aggregated(consultation: Consultation, filters: results.Filters = results.Fi
     read after the request's database session has ended.
     """
     columns = [
-        Column("number", _("No.")), Column("question", _("Question")), Column("kind", _("Kind of question")),
-        Column("answer", _("Answer")), Column("count", _("Number")), Column("share", _("Share (%)")),
+        Column("number", _("Question no.")), Column("question", _("Question")), Column("kind", _("Kind of question")),
+        Column("answer", _("Answer")), Column("count", _("Count")), Column("share", _("Share (%)")),
         Column("answered", _("Respondents who answered the question")),
         Column("score", _("Ranking score (points)")), Column("average", _("Average")),
     ]

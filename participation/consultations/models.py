@@ -232,6 +232,8 @@ class Response(Base):
         UniqueConstraint("consultation_id", "user_id"),
         UniqueConstraint("consultation_id", "anonymous_key"),
         Index("ix_consultation_response_consultation_id_id", "consultation_id", "id"),
+        # The dashboard counts the answers of a period per consultation and channel from this index alone.
+        Index("ix_consultation_response_created_at", "created_at", "consultation_id", "channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -514,3 +514,28 @@ def test_export_rows_are_read_after_the_session_that_built_them_has_ended(roles)
     db.session.commit()
     db.session.remove()
     assert len(list(raw_rows)) == 1 and len(list(aggregated_rows)) > 10
+
+
+def test_the_dashboard_counts_answers_per_channel_and_who_answered(roles):
+    from datetime import date
+
+    from participation.consultations import indicators
+    from participation.registry import DashboardScope
+
+    consultation = make_consultation(roles.conseil, title="Le parc")
+    elsewhere = make_consultation(roles.other_conseil, title="Ailleurs")
+    answer_consultation(consultation, roles.habitant)
+    answer_consultation(consultation, token="a-browser-for-the-dashboard")
+    answer_consultation(consultation, paper_by=roles.animator)
+    answer_consultation(elsewhere, roles.member)
+    now = utcnow()
+    scope = DashboardScope(start=now - timedelta(days=1), end=now + timedelta(days=1), first_day=date.today(),
+                           last_day=date.today(), conseil_ids=frozenset({roles.conseil.id}))
+    channels, per_consultation = indicators.consultation_tables(scope)
+    assert [row[1] for row in channels.rows] == [1, 1, 1]
+    assert per_consultation.rows == [("Le parc", roles.conseil.name, 3, 1, 1, 1)]
+    whole = DashboardScope(start=scope.start, end=scope.end, first_day=scope.first_day, last_day=scope.last_day)
+    assert sum(row[1] for row in indicators.consultation_tables(whole)[0].rows) == 4
+    acts = db.session.execute(indicators.answered_activity()).all()
+    assert sorted((user_id, conseil_id) for user_id, conseil_id, _ in acts) == sorted(
+        [(roles.habitant.id, roles.conseil.id), (roles.member.id, roles.other_conseil.id)])
