@@ -84,6 +84,22 @@ def _manage_url(meeting: Meeting, anchor: str | None = None) -> str:
     return url_for("minutes.manage_meeting", meeting_id=meeting.id, _anchor=anchor)
 
 
+def _confirmed(run, success):
+    """Run a confirmed one-button action (EmptyForm): commit and flash ``success(result)``, or roll back and
+    flash the rule that refused it. Returns the result, or None when nothing was done."""
+    if not EmptyForm().validate_on_submit():
+        return None
+    try:
+        result = run()
+    except services.MinutesError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return None
+    db.session.commit()
+    flash(success(result), "success")
+    return result
+
+
 def _rerender(template: str, status: int = 422, **context):
     return render_template(template, **context), status
 
@@ -518,15 +534,8 @@ def remove_decision(meeting_id: int, decision_id: int):
     meeting = _load_meeting(meeting_id)
     authorize(policy.can_edit(current_user, meeting.minutes))
     decision = _load_decision(meeting, decision_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            services.remove_decision(decision, current_user)
-        except services.MinutesError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The decision has been removed."), "success")
+    _confirmed(lambda: services.remove_decision(decision, current_user),
+               lambda _result: _("The decision has been removed."))
     return redirect(_manage_url(meeting, "decisions"))
 
 
@@ -535,16 +544,8 @@ def mark_contribution(meeting_id: int, decision_id: int):
     meeting = _load_meeting(meeting_id)
     authorize(policy.can_mark_contribution(current_user, meeting.minutes))
     decision = _load_decision(meeting, decision_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            contribution = services.mark_as_contribution(decision, current_user)
-        except services.MinutesError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The decision is now followed up in the contrat de ville (follow-up no. %(id)d).",
-                    id=contribution.id), "success")
+    _confirmed(lambda: services.mark_as_contribution(decision, current_user), lambda contribution: _(
+        "The decision is now followed up in the contrat de ville (follow-up no. %(id)d).", id=contribution.id))
     return redirect(_manage_url(meeting, decision.key))
 
 
@@ -628,15 +629,8 @@ def remove_action(meeting_id: int, action_id: int):
     meeting = _load_meeting(meeting_id)
     authorize(policy.can_edit(current_user, meeting.minutes))
     action = _load_action(meeting, action_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            services.remove_action_item(action, current_user)
-        except services.MinutesError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The action item has been removed."), "success")
+    _confirmed(lambda: services.remove_action_item(action, current_user),
+               lambda _result: _("The action item has been removed."))
     return redirect(_manage_url(meeting, "actions"))
 
 
@@ -731,16 +725,9 @@ def accept_wording(meeting_id: int, comment_id: int):
     comment = db.session.get(ReviewComment, comment_id)
     if comment is None or comment.minutes_id != meeting.minutes.id:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        try:
-            revision = services.accept_wording(comment, current_user)
-        except services.MinutesError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The proposed wording is now in the minutes (version %(number)d).", number=revision.number),
-                  "success")
+    _confirmed(lambda: services.accept_wording(comment, current_user),
+               lambda revision: _("The proposed wording is now in the minutes (version %(number)d).",
+                                  number=revision.number))
     return redirect(request.form.get("back") == "review" and
                     url_for("minutes.review_minutes", meeting_id=meeting.id, _anchor=comment.target)
                     or _manage_url(meeting, "relecture"))
