@@ -82,6 +82,7 @@ def from_environment() -> dict[str, object]:
         "PERSONAL_DATA_RETENTION_DAYS": _int("PERSONAL_DATA_RETENTION_DAYS", 90),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "SQL_COUNT_HEADER": _bool("SQL_COUNT_HEADER", False),
+        "DASHBOARD_CACHE_SECONDS": _int("DASHBOARD_CACHE_SECONDS", 300),
     }
 
 
@@ -123,4 +124,5 @@ def for_tests(database_url: str, instance_dir: str) -> dict[str, object]:
         "ACCESSIBILITY_STATUS": "partial",
         "PERSONAL_DATA_RETENTION_DAYS": 90,
         "LOG_LEVEL": "WARNING",
+        "DASHBOARD_CACHE_SECONDS": 0,
     }

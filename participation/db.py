@@ -43,6 +43,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def dialect_insert():
+    """``insert`` with ON CONFLICT (``on_conflict_do_update``/``do_nothing``) for PostgreSQL or SQLite."""
+    from participation.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def enum_column(enum_class: type[enum.Enum], length: int = 32) -> Enum:
     """Store an enum by its value, as a plain string with a CHECK constraint (portable, readable)."""
     return Enum(

@@ -8,5 +8,6 @@ from participation.mail import OutboxMessage  # noqa: F401
 from participation.minutes.models import *  # noqa: F401,F403
 from participation.moderation.models import *  # noqa: F401,F403
 from participation.proposals.models import *  # noqa: F401,F403
+from participation.reporting.models import *  # noqa: F401,F403
 from participation.territory.models import *  # noqa: F401,F403
 from participation.workshops.models import *  # noqa: F401,F403

@@ -421,14 +421,6 @@ def all_tables(scope: DashboardScope, places: Territory | None = None) -> list[t
     return blocks
 
 
-def find_table(scope: DashboardScope, key: str, places: Territory | None = None) -> IndicatorTable | None:
-    for _title, tables in all_tables(scope, places):
-        for table in tables:
-            if table.key == key:
-                return table
-    return None
-
-
 # ------------------------------------------------------------------------------------------ export tables
 
 

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation import audit
+from participation.accounts.forms import EmptyForm
 from participation.contract import annual_report
 from participation.exports import FORMATS, Column, stream_export
 from participation.extensions import db
 from participation.forms import choices
 from participation.permissions import authorize
-from participation.reporting import _locale, annex_pdf, blueprint, policy, services
+from participation.reporting import _locale, annex_pdf, blueprint, policy, services, snapshots
 from participation.reporting.forms import DashboardFilterForm
 from participation.territory.services import roles_of
 
@@ -66,14 +67,37 @@ def _filters(places: services.Territory) -> tuple[DashboardFilterForm, services.
     return form, scope, carried
 
 
+def _figures(scope: services.DashboardScope, places: services.Territory,
+             carried: dict[str, str]) -> snapshots.DashboardFigures:
+    """The figures of the scope, kept for a few minutes (committed so that the next request finds them)."""
+    figures = snapshots.figures(
+        scope, _locale(), lambda: services.all_tables(scope, places),
+        lambda blocks: render_template("reporting/_blocks.html", blocks=blocks, carried=carried,
+                                       formats=FORMAT_LABELS))
+    if figures.stored:
+        db.session.commit()
+    return figures
+
+
 @blueprint.route("/pilotage")
 def dashboard():
     authorize(policy.can_see_dashboard(current_user))
     places = services.territory()
     form, scope, carried = _filters(places)
-    return render_template("reporting/dashboard.html", form=form, scope=scope,
-                           blocks=services.all_tables(scope, places), carried=carried, formats=FORMAT_LABELS,
-                           min_group=services.MIN_GROUP)
+    return render_template("reporting/dashboard.html", form=form, scope=scope, figures=_figures(scope, places, carried),
+                           carried=carried, min_group=services.MIN_GROUP, refresh_form=EmptyForm())
+
+
+@blueprint.route("/pilotage/recalculer", methods=["POST"])
+def refresh_dashboard():
+    """Compute the figures of the scope again now (after an answer given a minute ago, say)."""
+    authorize(policy.can_see_dashboard(current_user))
+    _form, scope, carried = _filters(services.territory())
+    if EmptyForm().validate_on_submit():
+        snapshots.forget(scope, _locale())
+        db.session.commit()
+        flash(_("The figures have been computed again."), "success")
+    return redirect(url_for("reporting.dashboard", **carried))
 
 
 @blueprint.route("/pilotage/exports/indicateurs/<key>.<fmt>")
@@ -82,8 +106,8 @@ def export_indicator(key: str, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     places = services.territory()
-    _form, scope, _carried = _filters(places)
-    table = services.find_table(scope, key, places)
+    _form, scope, carried = _filters(places)
+    table = _figures(scope, places, carried).find(key)
     if table is None:
         abort(404)
     filename = f"{key}-{scope.first_day.isoformat()}-{scope.last_day.isoformat()}"
