@@ -163,11 +163,11 @@ def list_proposals():
         node_ids=options.below(int(selected["objectif"])) if selected["objectif"] else None,
     )
     seed = _visitor_seed() if filters.sort == "random" else 0
-    page = services.list_proposals(filters, seed, args.get("page", 1, type=int))
+    page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=current_user)
     return render_template(
         "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(options),
         labels=card_labels(),
-        supported=services.supported_ids(current_user, [p.id for p in page.items]),
+        supported=page.supported,
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
 
