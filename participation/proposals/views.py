@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +46,7 @@ from participation.proposals.forms import (
 )
 from participation.proposals.models import Comment, Phase, Proposal, ProposalSettings, ProposalState, Theme
 from participation.sanitize import render_markdown
+from participation.templating import shown_name
 from participation.territory import services as territory
 from participation.territory.models import QPV, Conseil
 
@@ -163,13 +165,77 @@ def list_proposals():
         node_ids=options.below(int(selected["objectif"])) if selected["objectif"] else None,
     )
     seed = _visitor_seed() if filters.sort == "random" else 0
-    page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=current_user)
+    user = current_user._get_current_object()
+    page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=user)
+    here = request.full_path if request.query_string else request.path
+    labels = card_labels()
     return render_template(
         "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(options),
-        labels=card_labels(),
-        supported=page.supported,
+        labels=labels, cards=_cards(user, page.items, page.supported, here, labels),
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
+
+
+@dataclass
+class Card:
+    """What a card of the list shows, worked out once per card here rather than by macros in the template."""
+
+    proposal: Proposal
+    url: str
+    place: str
+    author: str
+    supports: str  # "12 soutiens"
+    comments: str
+    support: str  # the support block: "withdraw", "support", "supported", "sign_in" or ""
+    action: str  # where the support form posts, or the sign-in link
+    next_url: str
+
+
+def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str,
+           labels: dict[str, Any]) -> list[Card]:
+    # One URL built by the router, the others by putting each id in its place (same route, same shape).
+    marker = 987654321
+    urls = {endpoint: url_for(f"proposals.{endpoint}", proposal_id=marker).replace(str(marker), "{}")
+            for endpoint in ("show_proposal", "support", "withdraw_support")}
+    plural: dict[tuple[str, int], str] = {}
+
+    def count_label(kind: str, count: int) -> str:
+        if (kind, count) not in plural:
+            plural[kind, count] = (ngettext("%(num)d support", "%(num)d supports", count) if kind == "support"
+                                   else ngettext("%(num)d comment", "%(num)d comments", count))
+        return plural[kind, count]
+
+    cards = []
+    for proposal in proposals:
+        is_supported = proposal.id in supported
+        if is_supported and policy.can_withdraw_support(user, proposal):
+            support = "withdraw"
+        elif not is_supported and policy.can_support(user, proposal):
+            support = "support"
+        elif is_supported:
+            support = "supported"
+        elif (not user.is_authenticated and proposal.state == ProposalState.published
+              and services.rules(proposal).supports_open):
+            support = "sign_in"
+        else:
+            support = ""
+        next_url = f"{here}#proposition-{proposal.id}"
+        if support == "sign_in":
+            action = url_for("accounts.sign_in", next=next_url)
+        elif support in ("support", "withdraw"):
+            action = urls["support" if support == "support" else "withdraw_support"].format(proposal.id)
+        else:
+            action = ""
+        cards.append(Card(
+            proposal=proposal, url=urls["show_proposal"].format(proposal.id),
+            place=proposal.qpv.name if proposal.qpv else proposal.conseil.name,
+            author=labels["assisted"] % {"name": proposal.on_behalf_name} if proposal.is_assisted
+            else labels["proposed_by"] % {"name": shown_name(proposal.author)},
+            supports=count_label("support", proposal.support_count),
+            comments=count_label("comment", proposal.comment_count),
+            support=support, action=action, next_url=next_url,
+        ))
+    return cards
 
 
 # ---------------------------------------------------------------- new proposal (and assisted entry)
