@@ -759,6 +759,15 @@ def _filtered(filters: Filters) -> Select[Any]:
     return query
 
 
+UNLISTED = tuple(state for state in ProposalState if state != ProposalState.published)
+
+
+def _only_published(filters: Filters) -> bool:
+    """No filter but the one every list has (published)."""
+    return (filters.conseil_id is None and filters.qpv_id is None and filters.theme is None and not filters.status
+            and not filters.node_ids and not normalize(filters.q).split())
+
+
 def _order(filters: Filters, seed: int) -> tuple[Any, ...]:
     return {
         "recent": (Proposal.created_at.desc(), Proposal.id.desc()),
@@ -776,10 +785,18 @@ def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20,
     that a card shows, with the total as a scalar subquery and, for ``supporter`` (a signed-in person),
     whether they support each one. A page past the last one counts first, then shows the last page.
     """
-    ids_query = _filtered(filters)
+    ids_query, total_query = _filtered(filters), None
     order = _order(filters, seed)
+    if _only_published(filters):
+        # The whole list: the few unlisted proposals (pending, hidden, withdrawn) come from the state index, and
+        # the rest is every row. Neither scan then reads as far as the state column, past the long texts.
+        unlisted = select(Proposal.id).where(Proposal.state.in_(UNLISTED))
+        total_query = select(select(func.count()).select_from(Proposal).scalar_subquery()
+                             - select(func.count()).select_from(unlisted.subquery()).scalar_subquery())
+        if filters.sort == "random":
+            ids_query = select(Proposal.id).where(Proposal.id.not_in(unlisted))
     # A separate count: count(*) OVER () would spool every matching row before the LIMIT.
-    total_query = select(func.count()).select_from(ids_query.subquery())
+    total_query = total_query if total_query is not None else select(func.count()).select_from(ids_query.subquery())
     supporter_id = supporter.id if supporter is not None and supporter.is_authenticated else None
     number = min(max(page, 1), MAX_OFFSET // per_page)
     rows = _card_rows(ids_query, order, total_query, number, per_page, supporter_id)

@@ -380,6 +380,22 @@ def test_hidden_pending_and_withdrawn_proposals_are_not_listed(roles, make_propo
     set_rules(roles.conseil, pre_moderation=True)
     make_proposal(roles.habitant, roles.conseil)
     assert [p.id for p in services.list_proposals(services.Filters(), 1, 1).items] == [shown.id]
+    # The whole list counts the unlisted ones apart (services.UNLISTED): every order gives the same total.
+    for sort in services.SORTS:
+        for number in (1, 7):
+            page = services.list_proposals(services.Filters(sort=sort), 1, number)
+            assert ([p.id for p in page.items], page.total, page.number) == ([shown.id], 1, 1)
+        assert services.list_proposals(services.Filters(sort=sort, conseil_id=roles.conseil.id), 1, 1).total == 1
+
+
+def test_a_page_past_the_last_shows_the_last_and_the_supporter_s_supports(roles, make_proposal):
+    proposals = [make_proposal(roles.habitant, roles.conseil) for _ in range(5)]
+    services.support(proposals[0], roles.member)
+    for sort in services.SORTS:
+        page = services.list_proposals(services.Filters(sort=sort), 3, 10**12, per_page=2, supporter=roles.member)
+        assert (page.number, page.total, len(page.items)) == (3, 5, 1)
+        everything = services.list_proposals(services.Filters(sort=sort), 3, 1, per_page=5, supporter=roles.member)
+        assert everything.supported == {proposals[0].id}
 
 
 def test_proposals_to_examine_are_those_past_the_threshold_and_not_yet_decided(roles, make_proposal, set_rules):
