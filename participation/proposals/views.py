@@ -171,7 +171,7 @@ def list_proposals():
     labels = card_labels()
     return render_template(
         "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(options),
-        labels=labels, cards=_cards(user, page.items, page.supported, here, labels),
+        labels=labels, cards=_cards(user, page.items, page.supported, here, labels, options),
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
 
@@ -191,8 +191,8 @@ class Card:
     next_url: str
 
 
-def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str,
-           labels: dict[str, Any]) -> list[Card]:
+def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str, labels: dict[str, Any],
+           options: services.FilterOptions) -> list[Card]:
     # One URL built by the router, the others by putting each id in its place (same route, same shape).
     marker = 987654321
     urls = {endpoint: url_for(f"proposals.{endpoint}", proposal_id=marker).replace(str(marker), "{}")
@@ -228,7 +228,7 @@ def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str,
             action = ""
         cards.append(Card(
             proposal=proposal, url=urls["show_proposal"].format(proposal.id),
-            place=proposal.qpv.name if proposal.qpv else proposal.conseil.name,
+            place=options.place_name(proposal),
             author=labels["assisted"] % {"name": proposal.on_behalf_name} if proposal.is_assisted
             else labels["proposed_by"] % {"name": shown_name(proposal.author)},
             supports=count_label("support", proposal.support_count),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from participation.contract.models import ContributionStatus, EventKind
 from participation.contract.services import ReasonRequired, follow_up_url
+from participation.db import utcnow
 from participation.extensions import db
 from participation.moderation import services as moderation
 from participation.proposals import services
@@ -438,3 +439,19 @@ def test_supports_and_comments_count_as_participation_in_the_dashboard(roles, ma
     comments = db.session.execute(_comments_activity()).all()
     assert [(row.user_id, row.conseil_id) for row in supports] == [(roles.member.id, roles.conseil.id)]
     assert [(row.user_id, row.conseil_id) for row in comments] == [(roles.animator.id, roles.conseil.id)]
+
+
+def test_a_card_names_the_quartier_or_the_conseil_even_when_the_filters_no_longer_offer_it(roles, make_proposal):
+    in_quartier = make_proposal(roles.habitant, roles.conseil)
+    assert in_quartier.qpv_id is not None
+    options = services.filter_options()
+    assert options.place_name(in_quartier) == in_quartier.qpv.name
+    in_quartier.qpv_id = None
+    db.session.flush()
+    db.session.expire(in_quartier, ["qpv"])
+    assert options.place_name(in_quartier) == roles.conseil.name
+    roles.conseil.archived_at = utcnow()
+    db.session.flush()
+    archived = services.filter_options()
+    assert roles.conseil.slug not in archived.conseils
+    assert archived.place_name(in_quartier) == roles.conseil.name
