@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -193,10 +194,17 @@ class Card:
 
 def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str, labels: dict[str, Any],
            options: services.FilterOptions) -> list[Card]:
-    # One URL built by the router, the others by putting each id in its place (same route, same shape).
-    marker = 987654321
-    urls = {endpoint: url_for(f"proposals.{endpoint}", proposal_id=marker).replace(str(marker), "{}")
-            for endpoint in ("show_proposal", "support", "withdraw_support")}
+    # One URL built by the router per route, the others by putting each id in its place (same route, same shape;
+    # the id is the last occurrence of the marker, whatever the query string holds, and quoting leaves digits).
+    marker = "987654321"
+
+    def pattern(url: str) -> Callable[[int], str]:
+        before, _marker, after = url.rpartition(marker)
+        return lambda proposal_id: f"{before}{proposal_id}{after}"
+
+    show_url, support_url, withdraw_url = (pattern(url_for(f"proposals.{endpoint}", proposal_id=int(marker)))
+                                           for endpoint in ("show_proposal", "support", "withdraw_support"))
+    sign_in_url = pattern(url_for("accounts.sign_in", next=f"{here}#proposition-{marker}"))
     plural: dict[tuple[str, int], str] = {}
 
     def count_label(kind: str, count: int) -> str:
@@ -221,13 +229,13 @@ def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str,
             support = ""
         next_url = f"{here}#proposition-{proposal.id}"
         if support == "sign_in":
-            action = url_for("accounts.sign_in", next=next_url)
+            action = sign_in_url(proposal.id)
         elif support in ("support", "withdraw"):
-            action = urls["support" if support == "support" else "withdraw_support"].format(proposal.id)
+            action = (support_url if support == "support" else withdraw_url)(proposal.id)
         else:
             action = ""
         cards.append(Card(
-            proposal=proposal, url=urls["show_proposal"].format(proposal.id),
+            proposal=proposal, url=show_url(proposal.id),
             place=options.place_name(proposal),
             author=labels["assisted"] % {"name": proposal.on_behalf_name} if proposal.is_assisted
             else labels["proposed_by"] % {"name": shown_name(proposal.author)},
