@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
 from sqlalchemy import select
 
 from participation import audit
@@ -126,6 +127,21 @@ def card_labels() -> dict[str, Any]:
         "themes": {theme: str(label) for theme, label in THEME_LABELS.items()},
         "statuses": {status.value: _status_label(status) for status in ContributionStatus},
     }
+
+
+def comment_labels() -> dict[str, Markup]:
+    """What every comment of a page repeats, translated once; Markup as the templates' ``_()`` gives it
+    (``%`` then escapes the name put into a pattern)."""
+    from flask_babel import gettext
+
+    strings = {
+        "hidden_for_others": "This comment was hidden by the team of the conseil citoyen.",
+        "hidden": "Hidden by the team of the conseil citoyen.", "reason": "Reason:",
+        "appeal": "Ask for a second review", "report": "Report", "moderate": "Moderate",
+        "comment_of": "the comment of %(name)s", "reply": "Reply", "to": "to %(name)s", "your_reply": "Your reply",
+        "publish_reply": "Publish the reply",
+    }
+    return {key: Markup(gettext(string)) for key, string in strings.items()}  # noqa: S704 - our catalogue
 
 
 def _status_label(status: ContributionStatus) -> str:
@@ -424,6 +440,7 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         answer_form = AnswerForm(formdata=None, data={"answer": proposal.contribution.answer or ""})
     return render_template(
         "proposals/show_proposal.html", proposal=proposal, rules=services.rules(proposal), labels=card_labels(),
+        comment_labels=comment_labels(), viewer_id=current_user.id if current_user.is_authenticated else None,
         supported=proposal.id in services.supported_ids(current_user, [proposal.id]),
         assisted_supports=services.assisted_support_count(proposal) if proposal.support_count else 0,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
