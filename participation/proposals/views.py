@@ -131,17 +131,15 @@ def card_labels() -> dict[str, Any]:
 
 def comment_labels() -> dict[str, Markup]:
     """What every comment of a page repeats, translated once; Markup as the templates' ``_()`` gives it
-    (``%`` then escapes the name put into a pattern)."""
-    from flask_babel import gettext
-
+    (``%`` then escapes the name put into a pattern: gettext leaves a pattern as it is without values)."""
     strings = {
-        "hidden_for_others": "This comment was hidden by the team of the conseil citoyen.",
-        "hidden": "Hidden by the team of the conseil citoyen.", "reason": "Reason:",
-        "appeal": "Ask for a second review", "report": "Report", "moderate": "Moderate",
-        "comment_of": "the comment of %(name)s", "reply": "Reply", "to": "to %(name)s", "your_reply": "Your reply",
-        "publish_reply": "Publish the reply",
+        "hidden_for_others": _("This comment was hidden by the team of the conseil citoyen."),
+        "hidden": _("Hidden by the team of the conseil citoyen."), "reason": _("Reason:"),
+        "appeal": _("Ask for a second review"), "report": _("Report"), "moderate": _("Moderate"),
+        "comment_of": _("the comment of %(name)s"), "reply": _("Reply"), "to": _("to %(name)s"),
+        "your_reply": _("Your reply"), "publish_reply": _("Publish the reply"),
     }
-    return {key: Markup(gettext(string)) for key, string in strings.items()}  # noqa: S704 - our catalogue
+    return {key: Markup(string) for key, string in strings.items()}  # noqa: S704 - our catalogue
 
 
 def _status_label(status: ContributionStatus) -> str:
