@@ -15,7 +15,7 @@ import secrets
 import unicodedata
 import warnings
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import BigInteger, Select, and_, cast, delete, func, or_, select, update
+from sqlalchemy import BigInteger, Select, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -759,6 +759,15 @@ def _filtered(filters: Filters) -> Select[Any]:
     return query
 
 
+UNLISTED = tuple(state for state in ProposalState if state != ProposalState.published)
+
+
+def _only_published(filters: Filters) -> bool:
+    """No filter but the one every list has (published)."""
+    return (filters.conseil_id is None and filters.qpv_id is None and filters.theme is None and not filters.status
+            and not filters.node_ids and not normalize(filters.q).split())
+
+
 def _order(filters: Filters, seed: int) -> tuple[Any, ...]:
     return {
         "recent": (Proposal.created_at.desc(), Proposal.id.desc()),
@@ -767,34 +776,69 @@ def _order(filters: Filters, seed: int) -> tuple[Any, ...]:
     }.get(filters.sort, (random_order(seed), Proposal.id))
 
 
-def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20) -> Page:
-    """One page of published proposals, filtered and in the chosen order (three queries).
+def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20,
+                   supporter: Any = None) -> ProposalPage:
+    """One page of published proposals, filtered and in the chosen order, in one statement.
 
-    The page's ids and the total are read from the proposal table alone (indexes serve the orders);
-    only those rows are then loaded, with the few columns of their author, quartier, conseil and status
-    that a card shows.
+    The page's ids are chosen from the proposal table alone (indexes serve the orders) in a subquery;
+    only those rows are then joined to the few columns of their author, quartier, conseil and status
+    that a card shows, with the total as a scalar subquery and, for ``supporter`` (a signed-in person),
+    whether they support each one. A page past the last one counts first, then shows the last page.
     """
-    ids_query = _filtered(filters)
+    ids_query, total_query = _filtered(filters), None
+    order = _order(filters, seed)
+    if _only_published(filters):
+        # The whole list: the few unlisted proposals (pending, hidden, withdrawn) come from the state index, and
+        # the rest is every row. Neither scan then reads as far as the state column, past the long texts.
+        unlisted = select(Proposal.id).where(Proposal.state.in_(UNLISTED))
+        total_query = select(select(func.count()).select_from(Proposal).scalar_subquery()
+                             - select(func.count()).select_from(unlisted.subquery()).scalar_subquery())
+        if filters.sort == "random":
+            ids_query = select(Proposal.id).where(Proposal.id.not_in(unlisted))
     # A separate count: count(*) OVER () would spool every matching row before the LIMIT.
-    total = db.session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
-    number = min(max(page, 1), max(1, -(-total // per_page)))
-    rows = db.session.execute(
-        ids_query.order_by(*_order(filters, seed)).limit(per_page).offset((number - 1) * per_page)
-    ).all() if total else []
-    ids = [row.id for row in rows]
-    loaded: dict[int, Proposal] = {}
-    if ids:
-        loaded = {proposal.id: proposal for proposal in db.session.scalars(
-            select(Proposal).where(Proposal.id.in_(ids)).options(*CARD_LOADING))}
-    return Page(items=[loaded[i] for i in ids if i in loaded], number=number, per_page=per_page, total=total)
+    total_query = total_query if total_query is not None else select(func.count()).select_from(ids_query.subquery())
+    supporter_id = supporter.id if supporter is not None and supporter.is_authenticated else None
+    number = min(max(page, 1), MAX_OFFSET // per_page)
+    rows = _card_rows(ids_query, order, total_query, number, per_page, supporter_id)
+    if rows:
+        total = rows[0].total
+    else:
+        total = db.session.scalar(total_query) or 0
+        last = max(1, -(-total // per_page))
+        if number > last:
+            number = last
+            rows = _card_rows(ids_query, order, total_query, number, per_page, supporter_id) if total else []
+    return ProposalPage(items=[row.Proposal for row in rows], number=number, per_page=per_page, total=total,
+                        supported={row.Proposal.id for row in rows if row.supported})
 
 
-# What a card shows: the proposal without its long texts, and a few columns of what it points to.
+@dataclass
+class ProposalPage(Page):
+    supported: set[int] = field(default_factory=set)  # the ids on this page that the supporter supports
+
+
+MAX_OFFSET = 2**31 - 1  # LIMIT and OFFSET are integers for the database
+
+
+def _card_rows(ids_query: Select[Any], order: tuple[Any, ...], total_query: Select[Any], number: int,
+               per_page: int, supporter_id: int | None) -> list[Any]:
+    page_ids = ids_query.order_by(*order).limit(per_page).offset((number - 1) * per_page).subquery()
+    supported: Any = literal(False)
+    if supporter_id is not None:
+        supported = select(Support.id).where(Support.user_id == supporter_id,
+                                             Support.proposal_id == Proposal.id).exists()
+    # The outer ORDER BY repeats the order on the page's rows (a subquery's order is not kept by a join).
+    return db.session.execute(
+        select(Proposal, total_query.scalar_subquery().label("total"), supported.label("supported"))
+        .join(page_ids, page_ids.c.id == Proposal.id).options(*CARD_LOADING).order_by(*order)
+    ).all()
+
+
+# What a card shows: the proposal without its long texts, and a few columns of what it points to. The names of
+# its quartier and conseil come from the filters' options (FilterOptions.place_name): two joins fewer to plan.
 CARD_LOADING = (
     defer(Proposal.body), defer(Proposal.body_html), defer(Proposal.search_text),
     joinedload(Proposal.author).load_only(User.id, User.display_name, User.deleted_at),
-    joinedload(Proposal.qpv).load_only(QPV.id, QPV.name),
-    joinedload(Proposal.conseil).load_only(Conseil.id, Conseil.name),
     joinedload(Proposal.contribution).load_only(Contribution.id, Contribution.status),
     joinedload(Proposal.settings),
 )
@@ -808,6 +852,18 @@ class FilterOptions:
     qpvs: dict[str, tuple[int, str]]  # code: (id, name)
     nodes: list[tuple[int, int, str]]  # (depth, id, "code – title") of the contract, down to objectives
     parent_of: dict[int, int | None]  # every live node of the contract, actions included
+
+    def place_name(self, proposal: Proposal) -> str:
+        """The name of the proposal's quartier, or of its conseil (read from the proposal when not offered)."""
+        if proposal.qpv_id is not None:
+            name = self._qpv_names.get(proposal.qpv_id)
+            return name if name is not None else proposal.qpv.name
+        name = self._conseil_names.get(proposal.conseil_id)
+        return name if name is not None else proposal.conseil.name
+
+    def __post_init__(self) -> None:
+        self._qpv_names = {qpv_id: name for qpv_id, name in self.qpvs.values()}
+        self._conseil_names = {conseil_id: name for conseil_id, name in self.conseils.values()}
 
     def below(self, node_id: int) -> set[int]:
         """The node and every node under it (a proposal linked to an action is under its objective)."""

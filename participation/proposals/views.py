@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
 from sqlalchemy import select
 
 from participation import audit
@@ -45,6 +48,7 @@ from participation.proposals.forms import (
 )
 from participation.proposals.models import Comment, Phase, Proposal, ProposalSettings, ProposalState, Theme
 from participation.sanitize import render_markdown
+from participation.templating import shown_name
 from participation.territory import services as territory
 from participation.territory.models import QPV, Conseil
 
@@ -125,6 +129,19 @@ def card_labels() -> dict[str, Any]:
     }
 
 
+def comment_labels() -> dict[str, Markup]:
+    """What every comment of a page repeats, translated once; Markup as the templates' ``_()`` gives it
+    (``%`` then escapes the name put into a pattern: gettext leaves a pattern as it is without values)."""
+    strings = {
+        "hidden_for_others": _("This comment was hidden by the team of the conseil citoyen."),
+        "hidden": _("Hidden by the team of the conseil citoyen."), "reason": _("Reason:"),
+        "appeal": _("Ask for a second review"), "report": _("Report"), "moderate": _("Moderate"),
+        "comment_of": _("the comment of %(name)s"), "reply": _("Reply"), "to": _("to %(name)s"),
+        "your_reply": _("Your reply"), "publish_reply": _("Publish the reply"),
+    }
+    return {key: Markup(string) for key, string in strings.items()}  # noqa: S704 - our catalogue
+
+
 def _status_label(status: ContributionStatus) -> str:
     from participation.contract.services import status_label
 
@@ -163,13 +180,84 @@ def list_proposals():
         node_ids=options.below(int(selected["objectif"])) if selected["objectif"] else None,
     )
     seed = _visitor_seed() if filters.sort == "random" else 0
-    page = services.list_proposals(filters, seed, args.get("page", 1, type=int))
+    user = current_user._get_current_object()
+    page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=user)
+    here = request.full_path if request.query_string else request.path
+    labels = card_labels()
     return render_template(
         "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(options),
-        labels=card_labels(),
-        supported=services.supported_ids(current_user, [p.id for p in page.items]),
+        labels=labels, cards=_cards(user, page.items, page.supported, here, labels, options),
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
+
+
+@dataclass
+class Card:
+    """What a card of the list shows, worked out once per card here rather than by macros in the template."""
+
+    proposal: Proposal
+    url: str
+    place: str
+    author: str
+    supports: str  # "12 soutiens"
+    comments: str
+    support: str  # the support block: "withdraw", "support", "supported", "sign_in" or ""
+    action: str  # where the support form posts, or the sign-in link
+    next_url: str
+
+
+def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str, labels: dict[str, Any],
+           options: services.FilterOptions) -> list[Card]:
+    # One URL built by the router per route, the others by putting each id in its place (same route, same shape;
+    # the id is the last occurrence of the marker, whatever the query string holds, and quoting leaves digits).
+    marker = "987654321"
+
+    def pattern(url: str) -> Callable[[int], str]:
+        before, _marker, after = url.rpartition(marker)
+        return lambda proposal_id: f"{before}{proposal_id}{after}"
+
+    show_url, support_url, withdraw_url = (pattern(url_for(f"proposals.{endpoint}", proposal_id=int(marker)))
+                                           for endpoint in ("show_proposal", "support", "withdraw_support"))
+    sign_in_url = pattern(url_for("accounts.sign_in", next=f"{here}#proposition-{marker}"))
+    plural: dict[tuple[str, int], str] = {}
+
+    def count_label(kind: str, count: int) -> str:
+        if (kind, count) not in plural:
+            plural[kind, count] = (ngettext("%(num)d support", "%(num)d supports", count) if kind == "support"
+                                   else ngettext("%(num)d comment", "%(num)d comments", count))
+        return plural[kind, count]
+
+    cards = []
+    for proposal in proposals:
+        is_supported = proposal.id in supported
+        if is_supported and policy.can_withdraw_support(user, proposal):
+            support = "withdraw"
+        elif not is_supported and policy.can_support(user, proposal):
+            support = "support"
+        elif is_supported:
+            support = "supported"
+        elif (not user.is_authenticated and proposal.state == ProposalState.published
+              and services.rules(proposal).supports_open):
+            support = "sign_in"
+        else:
+            support = ""
+        next_url = f"{here}#proposition-{proposal.id}"
+        if support == "sign_in":
+            action = sign_in_url(proposal.id)
+        elif support in ("support", "withdraw"):
+            action = (support_url if support == "support" else withdraw_url)(proposal.id)
+        else:
+            action = ""
+        cards.append(Card(
+            proposal=proposal, url=show_url(proposal.id),
+            place=options.place_name(proposal),
+            author=labels["assisted"] % {"name": proposal.on_behalf_name} if proposal.is_assisted
+            else labels["proposed_by"] % {"name": shown_name(proposal.author)},
+            supports=count_label("support", proposal.support_count),
+            comments=count_label("comment", proposal.comment_count),
+            support=support, action=action, next_url=next_url,
+        ))
+    return cards
 
 
 # ---------------------------------------------------------------- new proposal (and assisted entry)
@@ -350,6 +438,7 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         answer_form = AnswerForm(formdata=None, data={"answer": proposal.contribution.answer or ""})
     return render_template(
         "proposals/show_proposal.html", proposal=proposal, rules=services.rules(proposal), labels=card_labels(),
+        comment_labels=comment_labels(), viewer_id=current_user.id if current_user.is_authenticated else None,
         supported=proposal.id in services.supported_ids(current_user, [proposal.id]),
         assisted_supports=services.assisted_support_count(proposal) if proposal.support_count else 0,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from participation.contract.models import ContributionStatus, EventKind
 from participation.contract.services import ReasonRequired, follow_up_url
+from participation.db import utcnow
 from participation.extensions import db
 from participation.moderation import services as moderation
 from participation.proposals import services
@@ -380,6 +381,22 @@ def test_hidden_pending_and_withdrawn_proposals_are_not_listed(roles, make_propo
     set_rules(roles.conseil, pre_moderation=True)
     make_proposal(roles.habitant, roles.conseil)
     assert [p.id for p in services.list_proposals(services.Filters(), 1, 1).items] == [shown.id]
+    # The whole list counts the unlisted ones apart (services.UNLISTED): every order gives the same total.
+    for sort in services.SORTS:
+        for number in (1, 7):
+            page = services.list_proposals(services.Filters(sort=sort), 1, number)
+            assert ([p.id for p in page.items], page.total, page.number) == ([shown.id], 1, 1)
+        assert services.list_proposals(services.Filters(sort=sort, conseil_id=roles.conseil.id), 1, 1).total == 1
+
+
+def test_a_page_past_the_last_shows_the_last_and_the_supporter_s_supports(roles, make_proposal):
+    proposals = [make_proposal(roles.habitant, roles.conseil) for _ in range(5)]
+    services.support(proposals[0], roles.member)
+    for sort in services.SORTS:
+        page = services.list_proposals(services.Filters(sort=sort), 3, 10**12, per_page=2, supporter=roles.member)
+        assert (page.number, page.total, len(page.items)) == (3, 5, 1)
+        everything = services.list_proposals(services.Filters(sort=sort), 3, 1, per_page=5, supporter=roles.member)
+        assert everything.supported == {proposals[0].id}
 
 
 def test_proposals_to_examine_are_those_past_the_threshold_and_not_yet_decided(roles, make_proposal, set_rules):
@@ -422,3 +439,19 @@ def test_supports_and_comments_count_as_participation_in_the_dashboard(roles, ma
     comments = db.session.execute(_comments_activity()).all()
     assert [(row.user_id, row.conseil_id) for row in supports] == [(roles.member.id, roles.conseil.id)]
     assert [(row.user_id, row.conseil_id) for row in comments] == [(roles.animator.id, roles.conseil.id)]
+
+
+def test_a_card_names_the_quartier_or_the_conseil_even_when_the_filters_no_longer_offer_it(roles, make_proposal):
+    in_quartier = make_proposal(roles.habitant, roles.conseil)
+    assert in_quartier.qpv_id is not None
+    options = services.filter_options()
+    assert options.place_name(in_quartier) == in_quartier.qpv.name
+    in_quartier.qpv_id = None
+    db.session.flush()
+    db.session.expire(in_quartier, ["qpv"])
+    assert options.place_name(in_quartier) == roles.conseil.name
+    roles.conseil.archived_at = utcnow()
+    db.session.flush()
+    archived = services.filter_options()
+    assert roles.conseil.slug not in archived.conseils
+    assert archived.place_name(in_quartier) == roles.conseil.name

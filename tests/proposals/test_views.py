@@ -4,6 +4,8 @@ import io
 import re
 
 import pytest
+from flask import request, url_for
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from participation.audit import AuditEntry
@@ -473,3 +475,15 @@ def test_the_list_filters_by_objective_of_the_contrat_de_ville(client, roles, ma
         assert "Éclairer le passage Camus" in text and "Un composteur" not in text
     assert "Éclairer le passage Camus" not in client.get(f"/propositions?objectif={other.id}").text
     assert "Un composteur" in client.get("/propositions?objectif=99999").text
+
+
+def test_the_cards_links_are_those_the_router_builds_whatever_the_query_string(app, client, roles, make_proposal):
+    proposals = [make_proposal(roles.habitant, roles.conseil) for _ in range(3)]
+    path = "/propositions?sort=recent&x=987654321{0}%7D"
+    html = client.get(path).text
+    with app.test_request_context(path):
+        full_path = request.full_path
+        for proposal in proposals:
+            sign_in = url_for("accounts.sign_in", next=f"{full_path}#proposition-{proposal.id}")
+            assert f'href="{escape(sign_in)}"' in html
+            assert f'href="{url_for("proposals.show_proposal", proposal_id=proposal.id)}"' in html
