@@ -48,6 +48,11 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(PARIS).replace(tzinfo=None) if value.tzinfo else value
 
 
+def _french_datetime(local: datetime) -> str:
+    """dd/mm/yyyy hh:mm, without strftime (half the cost, and exports write one per row)."""
+    return f"{local.day:02d}/{local.month:02d}/{local.year} {local.hour:02d}:{local.minute:02d}"
+
+
 def _text(value: Any, decimal_comma: bool) -> str:
     kind = type(value)
     if kind is str:  # the common cases first, by exact type (bool is not int here)
@@ -65,9 +70,7 @@ def _text(value: Any, decimal_comma: bool) -> str:
         return text.replace(".", ",") if decimal_comma else text
     if isinstance(value, datetime):
         local = _local(value)
-        if decimal_comma:  # dd/mm/yyyy hh:mm, without strftime (half the cost, one per exported row)
-            return f"{local.day:02d}/{local.month:02d}/{local.year} {local.hour:02d}:{local.minute:02d}"
-        return local.strftime("%Y-%m-%dT%H:%M:%S")
+        return _french_datetime(local) if decimal_comma else local.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y") if decimal_comma else value.isoformat()
     return neutralise(str(value))
@@ -162,11 +165,14 @@ def _zip_stream(fixed_files: list[tuple[str, str, int]], sheet_path: str, header
         with archive.open(zipfile.ZipInfo(sheet_path, date_time=(2024, 1, 1, 0, 0, 0)), "w",
                           force_zip64=True) as sheet:
             sheet.write(header.encode("utf-8"))
-            for count, row in enumerate(rows_xml, start=1):
-                sheet.write(row.encode("utf-8"))
-                if count % BATCH == 0:
+            batch: list[str] = []
+            for row in rows_xml:
+                batch.append(row)
+                if len(batch) == BATCH:  # one write per batch: each write computes a CRC and may compress
+                    sheet.write("".join(batch).encode("utf-8"))
+                    batch.clear()
                     yield sink.drain()
-            sheet.write(footer.encode("utf-8"))
+            sheet.write(("".join(batch) + footer).encode("utf-8"))
     yield sink.drain()
 
 
@@ -187,21 +193,19 @@ def _xml_row(cell_of: Callable[[Any], str], empty: str) -> Callable[[Row], str]:
     """
     remembered: dict[str, str] = {}
 
+    def text_cell(value: str) -> str:
+        cell = remembered[value] = cell_of(value)
+        if len(value) > CELL_REMEMBERED_LENGTH or len(remembered) > CELLS_REMEMBERED:
+            del remembered[value]
+        return cell
+
     def cells(row: Row) -> str:
-        parts = []
-        for value in row:
-            if type(value) is str:
-                cell = remembered.get(value)
-                if cell is None:
-                    cell = cell_of(value)
-                    if len(value) <= CELL_REMEMBERED_LENGTH and len(remembered) < CELLS_REMEMBERED:
-                        remembered[value] = cell
-            elif value is None:
-                cell = empty
-            else:
-                cell = cell_of(value)
-            parts.append(cell)
-        return "".join(parts)
+        return "".join([
+            (remembered.get(value) or text_cell(value)) if type(value) is str
+            else empty if value is None
+            else cell_of(value)
+            for value in row
+        ])
 
     return cells
 
@@ -366,8 +370,8 @@ def _ods_cell(value: Any) -> str:
     if isinstance(value, datetime):
         local = _local(value)
         return (f'<table:table-cell table:style-name="cedatetime" office:value-type="date" '
-                f'office:date-value="{local.strftime("%Y-%m-%dT%H:%M:%S")}">'
-                f'<text:p>{local.strftime("%d/%m/%Y %H:%M")}</text:p></table:table-cell>')
+                f'office:date-value="{local.replace(microsecond=0).isoformat()}">'
+                f"<text:p>{_french_datetime(local)}</text:p></table:table-cell>")
     if isinstance(value, date):
         return (f'<table:table-cell table:style-name="cedate" office:value-type="date" '
                 f'office:date-value="{value.isoformat()}"><text:p>{value.strftime("%d/%m/%Y")}</text:p>'

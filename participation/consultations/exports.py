@@ -59,12 +59,18 @@ def aggregated(consultation: Consultation, filters: results.Filters = results.Fi
     return columns, iter(rows)
 
 
-def _hidden_texts(consultation: Consultation) -> set[tuple[int, int]]:
-    """(response id, question id) of the free texts hidden by moderation: few, read once."""
+def _hidden_texts(questions: list[Question]) -> set[tuple[int, int]]:
+    """(response id, question id) of the free texts hidden by moderation: few, read once.
+
+    Only written answers can be hidden: the questions that take some are searched, on the index of
+    their texts, instead of every answer in the database.
+    """
+    with_texts = [question.id for question in questions if question.kind.is_text or question.allow_other]
+    if not with_texts:
+        return set()
     return {(response_id, question_id) for response_id, question_id in db.session.execute(
         select(Answer.response_id, Answer.question_id)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Question.consultation_id == consultation.id, Answer.hidden_at.is_not(None))
+        .where(Answer.question_id.in_(with_texts), Answer.text.is_not(None), Answer.hidden_at.is_not(None))
     )}
 
 
@@ -92,7 +98,7 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
         .order_by(responses.c.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
-    hidden = _hidden_texts(consultation)
+    hidden = _hidden_texts(questions)
     hidden_text = _("(hidden answer)")
     other_prefix = _("Other: %(text)s", text="")
     yes_no = {1: _("Yes"), 0: _("No")}
