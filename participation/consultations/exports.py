@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, cast, select
+from sqlalchemy import String, Text, cast, select, type_coerce
 
 from participation.consultations import labels, results
 from participation.consultations.models import Answer, Channel, Consultation, Question, QuestionKind, Response
@@ -91,8 +91,8 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
     # loader costs several times more per row.
     responses, qpvs = Response.__table__, QPV.__table__
     statement = (
-        select(responses.c.id, responses.c.updated_at, responses.c.channel, responses.c.qpv_id, qpvs.c.code,
-               qpvs.c.name, cast(responses.c.answers_data, Text))
+        select(responses.c.id, responses.c.updated_at, type_coerce(responses.c.channel, String), responses.c.qpv_id,
+               qpvs.c.code, qpvs.c.name, cast(responses.c.answers_data, Text))
         .select_from(responses.outerjoin(qpvs, qpvs.c.id == responses.c.qpv_id))
         .where(responses.c.consultation_id == consultation.id)
         .order_by(responses.c.id)
@@ -102,7 +102,7 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
     hidden_text = _("(hidden answer)")
     other_prefix = _("Other: %(text)s", text="")
     yes_no = {1: _("Yes"), 0: _("No")}
-    channel_names = {channel: labels.channel_label(channel) for channel in Channel}
+    channel_names = {channel.value: labels.channel_label(channel) for channel in Channel}  # read as stored
     option_labels = {option.id: option.label for question in questions for option in question.options}
     position = {option.id: option.position for question in questions for option in question.options}
 
@@ -139,8 +139,8 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
         quartiers: dict[int, str] = {}
         loads = json.loads
         nothing: dict = {}  # a question left unanswered: every reader gives None
-        for response_id, answered_at, channel, qpv_id, code, name, text in db.session.connection().execute(
-                statement):
+        for response_id, answered_at, channel, qpv_id, code, name, text in _each(
+                db.session.connection().execute(statement)):
             if code is None:
                 quartier = None
             else:
@@ -157,6 +157,12 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
             yield tuple(row)
 
     return columns, rows()
+
+
+def _each(result) -> Iterator[tuple]:
+    """The rows of a result read in batches from its server-side cursor, with no per-row fetch call."""
+    for batch in result.partitions():
+        yield from batch
 
 
 REMEMBERED = 4096  # distinct cells kept per question: choices repeat, free "other" texts are not kept
