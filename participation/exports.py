@@ -370,7 +370,7 @@ def _ods_cell(value: Any) -> str:
     if isinstance(value, datetime):
         local = _local(value)
         return (f'<table:table-cell table:style-name="cedatetime" office:value-type="date" '
-                f'office:date-value="{local.replace(microsecond=0).isoformat()}">'
+                f'office:date-value="{local.isoformat(timespec="seconds")}">'
                 f"<text:p>{_french_datetime(local)}</text:p></table:table-cell>")
     if isinstance(value, date):
         return (f'<table:table-cell table:style-name="cedate" office:value-type="date" '

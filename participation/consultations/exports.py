@@ -137,7 +137,6 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
 
     def rows() -> Iterator[tuple]:
         quartiers: dict[int, str] = {}
-        loads = json.loads
         nothing: dict = {}  # a question left unanswered: every reader gives None
         for response_id, answered_at, channel, qpv_id, code, name, text in _each(
                 db.session.connection().execute(statement)):
@@ -147,7 +146,7 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
                 quartier = quartiers.get(qpv_id)
                 if quartier is None:
                     quartier = quartiers[qpv_id] = f"{name} ({code})"
-            data = loads(text) if text else nothing
+            data = _decode(text) if text else nothing
             row: list[Any] = [response_id, answered_at, channel_names[channel], quartier]
             row += [read(data.get(key, nothing)) for key, read in readers]
             if hidden:
@@ -157,6 +156,18 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[tupl
             yield tuple(row)
 
     return columns, rows()
+
+
+_RAW_DECODE = json.JSONDecoder().raw_decode
+
+
+def _decode(text: str) -> Any:
+    """json.loads without its wrapper (a quarter of its cost on these short documents)."""
+    try:
+        value, end = _RAW_DECODE(text)
+    except ValueError:
+        return json.loads(text)  # leading blanks, or an error message worth having
+    return value if end == len(text) else json.loads(text)
 
 
 def _each(result) -> Iterator[tuple]:
