@@ -61,6 +61,9 @@ def _text(value: Any, decimal_comma: bool) -> str:
         return ""
     if kind is int:
         return str(value)
+    if kind is datetime or isinstance(value, datetime):  # one per row in most exports
+        local = value.astimezone(PARIS) if value.tzinfo else value  # the fields are all that is written
+        return _french_datetime(local) if decimal_comma else local.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, bool):
         return "oui" if value and decimal_comma else ("non" if decimal_comma else str(value).lower())
     if isinstance(value, int):
@@ -68,9 +71,6 @@ def _text(value: Any, decimal_comma: bool) -> str:
     if isinstance(value, float | Decimal):
         text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
         return text.replace(".", ",") if decimal_comma else text
-    if isinstance(value, datetime):
-        local = _local(value)
-        return _french_datetime(local) if decimal_comma else local.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y") if decimal_comma else value.isoformat()
     return neutralise(str(value))
