@@ -298,7 +298,10 @@ def show_results(consultation_id: int):
     return render_template(
         "consultations/show_results.html", consultation=consultation,
         results=built, quartiers=filter_quartiers(built),
-        channels=list(Channel), contribution=contribution_for(services.SOURCE_TYPE, consultation.id),
+        channels=list(Channel),
+        # Shown with the synthesis only: no statement for it before one is published.
+        contribution=contribution_for(services.SOURCE_TYPE, consultation.id)
+        if consultation.synthesis_published_at else None,
     )
 
 
