@@ -880,11 +880,12 @@ def contribution_participants(contribution: Contribution) -> list[Recipient]:
 
 
 def load(consultation_id: int) -> Consultation | None:
-    """A consultation with its conseil, then its sections with their questions and options: two statements."""
+    """A consultation with its conseil and quartier (the pages name them), then its sections with their
+    questions and options: two statements."""
     return db.session.scalar(
         select(Consultation).where(Consultation.id == consultation_id)
         .options(selectinload(Consultation.sections).joinedload(Section.questions)
-                 .joinedload(Question.options), joinedload(Consultation.conseil))
+                 .joinedload(Question.options), joinedload(Consultation.conseil), joinedload(Consultation.qpv))
     )
 
 

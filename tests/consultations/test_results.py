@@ -174,9 +174,11 @@ def test_the_results_page_runs_the_same_statements_whatever_the_number_of_respon
         answer_consultation(consultation, values=typical_answers(consultation))
     db.session.commit()
     assert statements() == few
-    # Twice the questions (eight with written answers), on three pages, filtered: the same statements.
+    # Twice the questions (eight with written answers), on three pages, for a quartier, filtered: the same
+    # statements.
     longer = make_consultation(results_while_open=True, pages=3,
                                questions=every_kind_of_question() + every_kind_of_question())
+    longer.qpv_id = make_qpv().id
     answer_consultation(longer)
     db.session.commit()
     longer_id = longer.id
