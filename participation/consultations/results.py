@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, union_all
 
 from participation.consultations.models import (
     Answer,
@@ -25,6 +26,7 @@ from participation.consultations.models import (
     ResultTally,
 )
 from participation.extensions import db
+from participation.territory.models import QPV
 
 CountKey = tuple[int, Measure, int, int]  # question_id, measure, option_id, value
 TEXTS_SHOWN = 5
@@ -49,6 +51,12 @@ class Row:
     score: int = 0  # ranking: Borda points
     bar: float = 0.0  # length of the bar, 0 to 1
     is_other: bool = False
+    share_text: str = ""  # the share and the ranking points in words, for the page (labels.describe_rows)
+    points_text: str = ""
+
+    @property
+    def bar_width(self) -> str:
+        return f"{self.bar * 100:.2f}"
 
 
 @dataclass
@@ -72,6 +80,7 @@ class Results:
     responses: int
     by_channel: dict[Channel, int]
     questions: list[QuestionResult]
+    quartiers: list[tuple[int, str | None]] = field(default_factory=list)  # answered, for the filter
 
 
 def _filtered(query, filters: Filters, channel_column, qpv_column):
@@ -94,25 +103,41 @@ def tally_counts(consultation: Consultation, filters: Filters = Filters()) -> di
     return {(q, m, o, v): int(n) for q, m, o, v, n in db.session.execute(query) if n}
 
 
-def channel_counts(consultation: Consultation, filters: Filters = Filters()) -> dict[Channel, int]:
+@dataclass(frozen=True)
+class ResponseGroup:
+    """The responses of one channel and quartier (0: not given), with the quartier's name if it exists."""
+
+    channel: Channel
+    qpv_key: int
+    qpv_name: str | None
+    count: int
+
+
+def response_groups(consultation: Consultation) -> list[ResponseGroup]:
+    """Responses per channel and quartier, unfiltered: the filter's quartiers and, filtered in Python,
+    the figures per channel, from one small GROUP BY (tens of rows, whatever the number of responses)."""
     query = (
-        select(ResultTally.channel, func.sum(ResultTally.count))
+        select(ResultTally.channel, ResultTally.qpv_key, QPV.name, func.sum(ResultTally.count))
+        .outerjoin(QPV, QPV.id == ResultTally.qpv_key)
         .where(ResultTally.consultation_id == consultation.id, ResultTally.measure == Measure.response)
-        .group_by(ResultTally.channel)
+        .group_by(ResultTally.channel, ResultTally.qpv_key, QPV.name)
     )
-    query = _filtered(query, filters, ResultTally.channel, ResultTally.qpv_key)
+    return [ResponseGroup(channel, qpv_key, name, int(n)) for channel, qpv_key, name, n in db.session.execute(query)]
+
+
+def channel_counts(groups: list[ResponseGroup], filters: Filters = Filters()) -> dict[Channel, int]:
     counts = dict.fromkeys(Channel, 0)
-    counts.update({channel: int(n) for channel, n in db.session.execute(query)})
+    for group in groups:
+        if (filters.channel is None or group.channel == filters.channel) and (
+                filters.qpv_key is None or group.qpv_key == filters.qpv_key):
+            counts[group.channel] += group.count
     return counts
 
 
-def quartiers_answered(consultation: Consultation) -> list[int]:
-    """The quartier keys that appear in the responses (0: not given), for the filter."""
-    return sorted(db.session.scalars(
-        select(ResultTally.qpv_key).where(ResultTally.consultation_id == consultation.id,
-                                          ResultTally.measure == Measure.response, ResultTally.count > 0)
-        .distinct()
-    ))
+def quartiers_answered(groups: list[ResponseGroup]) -> list[tuple[int, str | None]]:
+    """The quartiers that appear in the responses, by key (0: not given), with their names, for the filter."""
+    names = {group.qpv_key: group.qpv_name for group in groups if group.count > 0}
+    return sorted(names.items())
 
 
 # ------------------------------------------------------------------------------------------ recount
@@ -261,12 +286,19 @@ def build(consultation: Consultation, counts: dict[CountKey, int], by_channel: d
 
 
 def results(consultation: Consultation, filters: Filters = Filters(), texts: int = TEXTS_SHOWN) -> Results:
-    """The results page: tallies summed with GROUP BY, plus the latest free texts of each question."""
-    built = build(consultation, tally_counts(consultation, filters), channel_counts(consultation, filters), filters)
+    """The results page: tallies summed with GROUP BY, plus the latest free texts of each question.
+
+    Three statements whatever the number of questions and responses: the tallies, the responses per
+    channel and quartier, and the latest texts of every question that has some.
+    """
+    groups = response_groups(consultation)
+    built = build(consultation, tally_counts(consultation, filters), channel_counts(groups, filters), filters)
+    built.quartiers = quartiers_answered(groups)
     if texts:
-        for result in built.questions:
-            if result.kind.is_text or result.question.allow_other:
-                result.texts = latest_texts(result.question, filters, texts)
+        with_texts = [result for result in built.questions if result.kind.is_text or result.question.allow_other]
+        latest = latest_texts_of([result.question for result in with_texts], filters, texts)
+        for result in with_texts:
+            result.texts = latest.get(result.question.id, [])
     return built
 
 
@@ -280,6 +312,38 @@ def _texts_query(question: Question, filters: Filters):
 
 def latest_texts(question: Question, filters: Filters = Filters(), limit: int = TEXTS_SHOWN) -> list[Answer]:
     return list(db.session.scalars(_texts_query(question, filters).order_by(Answer.id.desc()).limit(limit)))
+
+
+def latest_texts_of(questions: list[Question], filters: Filters = Filters(), limit: int = TEXTS_SHOWN
+                    ) -> dict[int, list[Answer]]:
+    """``latest_texts`` of several questions in one statement: a UNION ALL of one short index scan each."""
+    if len(questions) <= 1:
+        return {question.id: latest_texts(question, filters, limit) for question in questions}
+    statement = _latest_texts_statement(len(questions), filters.channel is not None, filters.qpv_key is not None,
+                                        limit)
+    params: dict[str, object] = {f"question_{n}": question.id for n, question in enumerate(questions)}
+    params.update(channel=filters.channel, qpv_key=filters.qpv_key)
+    latest: dict[int, list[Answer]] = {question.id: [] for question in questions}
+    for answer in db.session.scalars(statement, params):
+        latest[answer.question_id].append(answer)
+    return latest
+
+
+@lru_cache(maxsize=64)
+def _latest_texts_statement(questions: int, by_channel: bool, by_quartier: bool, limit: int):
+    """Built once per shape (the question ids and filter values are bound at execution): building a
+    UNION of subqueries costs more than running it."""
+    parts = []
+    for n in range(questions):
+        part = select(Answer.id).where(Answer.question_id == bindparam(f"question_{n}"), Answer.text.is_not(None),
+                                       Answer.hidden_at.is_(None))
+        if by_channel:
+            part = part.where(Answer.channel == bindparam("channel"))
+        if by_quartier:
+            part = part.where(Answer.qpv_key == bindparam("qpv_key"))
+        latest = part.order_by(Answer.id.desc()).limit(limit).subquery()
+        parts.append(select(latest.c.id))
+    return select(Answer).where(Answer.id.in_(union_all(*parts))).order_by(Answer.id.desc())
 
 
 def texts_page_query(question: Question, filters: Filters = Filters(), include_hidden: bool = False):

@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from participation.accounts.models import User
 from participation.accounts.policy import is_habitant, is_signed_in
@@ -880,10 +880,12 @@ def contribution_participants(contribution: Contribution) -> list[Recipient]:
 
 
 def load(consultation_id: int) -> Consultation | None:
+    """A consultation with its conseil and quartier (the pages name them), then its sections with their
+    questions and options: two statements."""
     return db.session.scalar(
         select(Consultation).where(Consultation.id == consultation_id)
-        .options(selectinload(Consultation.sections).selectinload(Section.questions)
-                 .selectinload(Question.options), selectinload(Consultation.conseil))
+        .options(selectinload(Consultation.sections).joinedload(Section.questions)
+                 .joinedload(Question.options), joinedload(Consultation.conseil), joinedload(Consultation.qpv))
     )
 
 

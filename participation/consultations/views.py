@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from participation.accounts.forms import EmptyForm
-from participation.consultations import answers, blueprint, policy, results, services
+from participation.consultations import answers, blueprint, labels, policy, results, services
 from participation.consultations.forms import RespondentForm
 from participation.consultations.models import Channel, Consultation, Question, QuestionKind
 from participation.contract.services import contribution_for
@@ -280,12 +280,10 @@ def read_filters() -> results.Filters:
                            else None)
 
 
-def filter_quartiers(consultation: Consultation) -> list[tuple[int, str]]:
-    keys = results.quartiers_answered(consultation)
-    names = dict(db.session.execute(select(QPV.id, QPV.name).where(QPV.id.in_([k for k in keys if k]))).all())
-    listed = [(key, names[key]) for key in keys if key in names]
+def filter_quartiers(built: results.Results) -> list[tuple[int, str]]:
+    listed = [(key, name) for key, name in built.quartiers if key and name is not None]
     listed.sort(key=lambda item: item[1])
-    if 0 in keys:
+    if any(key == 0 for key, _name in built.quartiers):
         listed.append((0, _("Quartier not given")))
     return listed
 
@@ -295,11 +293,15 @@ def show_results(consultation_id: int):
     consultation = load_visible(consultation_id)
     if not policy.can_see_results(current_user, consultation):
         return render_template("consultations/results_not_yet.html", consultation=consultation)
-    filters = read_filters()
+    built = results.results(consultation, read_filters())
+    labels.describe_rows(built)
     return render_template(
         "consultations/show_results.html", consultation=consultation,
-        results=results.results(consultation, filters), quartiers=filter_quartiers(consultation),
-        channels=list(Channel), contribution=contribution_for(services.SOURCE_TYPE, consultation.id),
+        results=built, quartiers=filter_quartiers(built),
+        channels=list(Channel),
+        # Shown with the synthesis only: no statement for it before one is published.
+        contribution=contribution_for(services.SOURCE_TYPE, consultation.id)
+        if consultation.synthesis_published_at else None,
     )
 
 

@@ -11,10 +11,17 @@ from sqlalchemy import select
 
 from participation.consultations import results, services
 from participation.consultations.answers import AnswerValue, values_from_rows
-from participation.consultations.models import Channel, QuestionKind, Response
+from participation.consultations.models import Channel, Consultation, QuestionKind, Response
 from participation.extensions import db
 from participation.sqlcount import count_statements
-from tests.factories import answer_consultation, make_consultation, make_qpv, make_user, typical_answers
+from tests.factories import (
+    answer_consultation,
+    every_kind_of_question,
+    make_consultation,
+    make_qpv,
+    make_user,
+    typical_answers,
+)
 
 PEOPLE = ["user-0", "user-1", "user-2", "browser-0", "browser-1", "paper", "paper"]
 
@@ -138,23 +145,47 @@ def test_results_equal_a_recount_of_the_raw_answers(people, data):
             assert (answered, counts, scores) == want[:3], (result.question.kind, wanted)
             assert average == pytest.approx(want[3]) if want[3] is not None else average is None
         assert results.tally_counts(consultation, wanted) == results.recount(consultation, wanted)
+        # The latest texts of every question, read in one statement, are each question's own latest texts.
+        for result in computed.questions:
+            if result.kind.is_text or result.question.allow_other:
+                assert [a.id for a in result.texts] == [a.id for a in results.latest_texts(result.question, wanted)]
+    names = {qpv.id: qpv.name for qpv in qpvs}
+    assert computed.quartiers == sorted({(key, names.get(key)) for _channel, key, _values in final.values()})
 
 
 def test_the_results_page_runs_the_same_statements_whatever_the_number_of_responses(app, client):
     consultation = make_consultation(results_while_open=True)
     answer_consultation(consultation)
     db.session.commit()
+    consultation_id = consultation.id
 
     def statements() -> int:
+        db.session.expunge_all()  # as in a new request: nothing already loaded
         with count_statements() as counter:
-            assert client.get(f"/consultations/{consultation.id}/resultats").status_code == 200
+            assert client.get(f"/consultations/{consultation_id}/resultats").status_code == 200
         return counter.count
 
     few = statements()
+    # The consultation and its questionnaire (2), the tallies, the responses per channel and quartier,
+    # the latest texts of every question (1 each); the contribution only once a synthesis is published.
+    assert few <= 5
+    consultation = db.session.get(Consultation, consultation_id)
     for _ in range(30):
         answer_consultation(consultation, values=typical_answers(consultation))
     db.session.commit()
     assert statements() == few
+    # Twice the questions (eight with written answers), on three pages, for a quartier, filtered: the same
+    # statements.
+    longer = make_consultation(results_while_open=True, pages=3,
+                               questions=every_kind_of_question() + every_kind_of_question())
+    longer.qpv_id = make_qpv().id
+    answer_consultation(longer)
+    db.session.commit()
+    longer_id = longer.id
+    db.session.expunge_all()
+    with count_statements() as counter:
+        assert client.get(f"/consultations/{longer_id}/resultats?quartier=0&canal=online").status_code == 200
+    assert counter.count == few
 
 
 def test_a_changed_answer_moves_between_quartiers_in_the_results(app):
