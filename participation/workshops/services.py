@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Select, case, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from participation import audit
@@ -35,7 +35,7 @@ from participation.i18n import PARIS
 from participation.mail import queue_mail, queue_mail_once
 from participation.pagination import Page, paginate
 from participation.sanitize import render_markdown
-from participation.territory.models import ConseilQPV
+from participation.territory.models import QPV, Conseil, ConseilQPV
 from participation.urls import external_url
 from participation.workshops.models import (
     AccessNeed,
@@ -789,9 +789,25 @@ class Filters:
     theme: Theme | None = None
 
 
-def list_query(past: bool, filters: Filters, now: datetime | None = None) -> Select[Any]:
+# What a card of the lists shows (``display.cards``): no description, no conclusions, no ORM objects.
+CARD_COLUMNS = (
+    Workshop.id, Workshop.title, Workshop.theme, Workshop.starts_at, Workshop.ends_at, Workshop.place,
+    Workshop.accessibility_info, Workshop.step_free_access, Workshop.offers_childcare, Workshop.offers_interpreting,
+    Workshop.interpreting_languages, Workshop.offers_meal, Workshop.capacity, Workshop.confirmed_seats,
+    Workshop.signup_close_minutes, Workshop.cancelled_at, Conseil.name.label("conseil_name"),
+    QPV.name.label("qpv_name"),
+)
+
+
+def _cards_query(*extra: Any) -> Select[Any]:
+    return (select(*CARD_COLUMNS, *extra).join(Conseil, Conseil.id == Workshop.conseil_id)
+            .outerjoin(QPV, QPV.id == Workshop.qpv_id))
+
+
+def list_query(past: bool, filters: Filters, now: datetime | None = None, *extra: Any) -> Select[Any]:
+    """Rows of ``CARD_COLUMNS`` (and ``extra``) of the upcoming or past workshops matching the filters."""
     now = now or utcnow()
-    query = select(Workshop).options(joinedload(Workshop.conseil), joinedload(Workshop.qpv))
+    query = _cards_query(*extra)
     if past:
         query = query.where(Workshop.ends_at <= now).order_by(Workshop.starts_at.desc(), Workshop.id.desc())
     else:
@@ -807,19 +823,30 @@ def list_query(past: bool, filters: Filters, now: datetime | None = None) -> Sel
 
 def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 10,
                    now: datetime | None = None) -> Page:
-    """One page of the upcoming (soonest first) or past (latest first) workshops matching the filters."""
-    return paginate(list_query(past, filters, now), page, per_page)
+    """One page of the upcoming (soonest first) or past (latest first) workshops matching the filters.
 
-
-def upcoming(limit: int = 3, conseil_id: int | None = None, now: datetime | None = None) -> list[Workshop]:
-    """The next workshops that are not cancelled, soonest first."""
+    The total comes with the rows (``count(*) OVER ()``): one statement; a page past the end (no row to
+    carry it) counts apart and shows the last page, as ``paginate`` does.
+    """
     now = now or utcnow()
-    query = (select(Workshop).where(_upcoming_condition(now), Workshop.cancelled_at.is_(None))
-             .options(joinedload(Workshop.conseil), joinedload(Workshop.qpv))
+    query = list_query(past, filters, now, func.count().over().label("total"))
+    number = max(page, 1)
+    rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
+    if rows:
+        return Page(items=rows, number=number, per_page=per_page, total=rows[0].total)
+    if number == 1:
+        return Page(items=[], number=1, per_page=per_page, total=0)
+    return paginate(list_query(past, filters, now), number, per_page, scalars=False)
+
+
+def upcoming(limit: int = 3, conseil_id: int | None = None, now: datetime | None = None) -> list[Any]:
+    """The next workshops that are not cancelled, soonest first (rows of ``CARD_COLUMNS``)."""
+    now = now or utcnow()
+    query = (_cards_query().where(_upcoming_condition(now), Workshop.cancelled_at.is_(None))
              .order_by(Workshop.starts_at, Workshop.id).limit(limit))
     if conseil_id is not None:
         query = query.where(Workshop.conseil_id == conseil_id)
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))
 
 
 @dataclass
@@ -853,6 +880,22 @@ def animated_workshops(conseil_ids: frozenset[int] | set[int], past: bool, page:
     result = paginate(query, page, 20, scalars=False)
     result.items = [BackOfficeRow(row[0], int(row[1]), int(row[2])) for row in result.items]
     return result
+
+
+def registration_status_of_user(workshop: Workshop, user: Any) -> Any | None:
+    """The user's registration that is not cancelled, as a row (id, status, waitlist position), in one statement."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    ahead = aliased(WorkshopRegistration)
+    position = (select(func.count(ahead.id) + 1).where(
+        ahead.workshop_id == WorkshopRegistration.workshop_id, ahead.status == RegistrationStatus.waitlisted,
+        ahead.id < WorkshopRegistration.id).scalar_subquery())
+    return db.session.execute(select(
+        WorkshopRegistration.id, WorkshopRegistration.status,
+        case((WorkshopRegistration.status == RegistrationStatus.waitlisted, position), else_=None).label("position"),
+    ).where(
+        WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.user_id == user.id,
+        WorkshopRegistration.status != RegistrationStatus.cancelled)).first()
 
 
 def registration_of_user(workshop: Workshop, user: Any) -> WorkshopRegistration | None:
