@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, bindparam, case, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -882,20 +882,29 @@ def animated_workshops(conseil_ids: frozenset[int] | set[int], past: bool, page:
     return result
 
 
-def registration_status_of_user(workshop: Workshop, user: Any) -> Any | None:
-    """The user's registration that is not cancelled, as a row (id, status, waitlist position), in one statement."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
+def _registration_status_query() -> Select[Any]:
     ahead = aliased(WorkshopRegistration)
     position = (select(func.count(ahead.id) + 1).where(
         ahead.workshop_id == WorkshopRegistration.workshop_id, ahead.status == RegistrationStatus.waitlisted,
         ahead.id < WorkshopRegistration.id).scalar_subquery())
-    return db.session.execute(select(
+    return select(
         WorkshopRegistration.id, WorkshopRegistration.status,
         case((WorkshopRegistration.status == RegistrationStatus.waitlisted, position), else_=None).label("position"),
     ).where(
-        WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.user_id == user.id,
-        WorkshopRegistration.status != RegistrationStatus.cancelled)).first()
+        WorkshopRegistration.workshop_id == bindparam("workshop_id"),
+        WorkshopRegistration.user_id == bindparam("user_id"),
+        WorkshopRegistration.status != RegistrationStatus.cancelled)
+
+
+# Built once: with its alias and subquery, building it again at each page view cost more than running it.
+_REGISTRATION_STATUS = _registration_status_query()
+
+
+def registration_status_of_user(workshop: Workshop, user: Any) -> Any | None:
+    """The user's registration that is not cancelled, as a row (id, status, waitlist position), in one statement."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.execute(_REGISTRATION_STATUS, {"workshop_id": workshop.id, "user_id": user.id}).first()
 
 
 def registration_of_user(workshop: Workshop, user: Any) -> WorkshopRegistration | None:
