@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -432,14 +432,19 @@ def published_revision(minutes: Minutes) -> MinutesRevision | None:
     return get_revision(minutes, minutes.published_number) if minutes.published_number else None
 
 
-def corrections(minutes: Minutes) -> list[tuple[datetime, str | None]]:
-    """(when, reason) of each correction of the published minutes, newest first."""
+def published_document(minutes: Minutes) -> tuple[dict[str, Any] | None, list[tuple[datetime, str | None]]]:
+    """The content of the published revision, and (when, reason) of each correction since the publication,
+    newest first, in one statement."""
+    if not minutes.published_number:
+        return None, []
     rows = db.session.execute(
-        select(MinutesRevision.created_at, MinutesRevision.reason)
+        select(MinutesRevision.number, MinutesRevision.created_at, MinutesRevision.reason,
+               case((MinutesRevision.number == minutes.published_number, MinutesRevision.content)).label("content"))
         .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.published.is_(True))
         .order_by(MinutesRevision.number.desc())
     ).all()
-    return [(row.created_at, row.reason) for row in rows[:-1]]
+    content = next((row.content for row in rows if row.number == minutes.published_number), None)
+    return content, [(row.created_at, row.reason) for row in rows[:-1]]
 
 
 def list_revisions(minutes: Minutes, public: bool) -> list[MinutesRevision]:

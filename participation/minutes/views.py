@@ -150,12 +150,10 @@ def show_minutes(meeting_id: int):
     if elsewhere is not None:
         return elsewhere
     minutes = meeting.minutes
-    revision = services.published_revision(minutes)
-    document = revision.content
+    document, corrections = services.published_document(minutes)
     return render_template(
-        "minutes/show_minutes.html", meeting=meeting, minutes=minutes, revision=revision, document=document,
-        names=rendering.names_for(document, True, meeting.conseil_id), public=True,
-        corrections=services.corrections(minutes),
+        "minutes/show_minutes.html", meeting=meeting, minutes=minutes, document=document,
+        names=rendering.names_for(document, True, meeting.conseil_id), public=True, corrections=corrections,
         follow_up=services.contributions_of(minutes, [d["id"] for d in document["decisions"]]),
         actions_now=services.action_follow_up(minutes) if document["actions"] else {},
     )
