@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,8 +48,10 @@ def queue_mail(to: str, template: str, locale: str | None = None, dedup_key: str
     The template's first line is the subject. The row is added to the current session, so it is sent
     only if the caller's transaction commits.
     """
+    # Rendered by the Jinja environment, without the page context processors (forms of the layout, menus):
+    # a mail uses none of them, and a sign-up renders its mail while it holds the workshop's row lock.
     with force_locale(locale or "fr"):
-        rendered = render_template(f"mail/{template}.txt", **context).strip()
+        rendered = current_app.jinja_env.get_template(f"mail/{template}.txt").render(**context).strip()
     subject, _, body = rendered.partition("\n")
     message = OutboxMessage(
         recipient=to, subject=subject.strip(), body=body.strip() + "\n", dedup_key=dedup_key

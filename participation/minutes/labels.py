@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _
 
@@ -51,3 +53,27 @@ def label(value: enum.Enum | None) -> str:
     if value is None:
         return ""
     return str(_LABELS[value])
+
+
+def label_once() -> Callable[[enum.Enum | None], str]:
+    """``label`` for a list: each value translated once per call of the list."""
+    cache: dict[enum.Enum | None, str] = {}
+
+    def cached(value: enum.Enum | None) -> str:
+        if value not in cache:
+            cache[value] = label(value)
+        return cache[value]
+
+    return cached
+
+
+def when_formatter() -> Callable[[datetime], str]:
+    """``i18n.format_when`` for the many dates of a list: the pattern and the locale are looked up once."""
+    from babel import Locale
+    from babel.dates import parse_pattern
+
+    from participation.i18n import _WHEN, PARIS, _locale_name
+
+    language = _locale_name()
+    pattern, locale = parse_pattern(_WHEN.get(language, _WHEN["fr"])), Locale.parse(language)
+    return lambda value: pattern.apply(value.astimezone(PARIS), locale)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -211,11 +211,15 @@ def attendance_names(conseil_id: int, membership_ids: Iterable[int], public: boo
     wanted = set(membership_ids)
     if not wanted:
         return {}
+    # Per-row lookups by primary key (correlated subqueries) rather than a join: with a few hundred members
+    # PostgreSQL would otherwise hash-join the whole user table (a sequential scan of every account).
+    def of_user(column):
+        return select(column).where(User.id == Membership.user_id).scalar_subquery()
+
     rows = db.session.execute(
-        select(Membership.id, Membership.listed_publicly, Membership.organisation, User.display_name,
-               User.deleted_at, NameChoice.show)
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(NameChoice, NameChoice.user_id == User.id)
+        select(Membership.id, Membership.listed_publicly, Membership.organisation, of_user(User.display_name),
+               of_user(User.deleted_at),
+               select(NameChoice.show).where(NameChoice.user_id == Membership.user_id).scalar_subquery())
         .where(Membership.conseil_id == conseil_id)
     ).all()
     names = {}
@@ -428,14 +432,19 @@ def published_revision(minutes: Minutes) -> MinutesRevision | None:
     return get_revision(minutes, minutes.published_number) if minutes.published_number else None
 
 
-def corrections(minutes: Minutes) -> list[tuple[datetime, str | None]]:
-    """(when, reason) of each correction of the published minutes, newest first."""
+def published_document(minutes: Minutes) -> tuple[dict[str, Any] | None, list[tuple[datetime, str | None]]]:
+    """The content of the published revision, and (when, reason) of each correction since the publication,
+    newest first, in one statement."""
+    if not minutes.published_number:
+        return None, []
     rows = db.session.execute(
-        select(MinutesRevision.created_at, MinutesRevision.reason)
+        select(MinutesRevision.number, MinutesRevision.created_at, MinutesRevision.reason,
+               case((MinutesRevision.number == minutes.published_number, MinutesRevision.content)).label("content"))
         .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.published.is_(True))
         .order_by(MinutesRevision.number.desc())
     ).all()
-    return [(row.created_at, row.reason) for row in rows[:-1]]
+    content = next((row.content for row in rows if row.number == minutes.published_number), None)
+    return content, [(row.created_at, row.reason) for row in rows[:-1]]
 
 
 def list_revisions(minutes: Minutes, public: bool) -> list[MinutesRevision]:
@@ -1053,11 +1062,15 @@ def contribution_source_url(contribution: Contribution) -> str:
 
 
 def list_published(conseil_id: int | None, year: int | None, page: int, per_page: int = 20) -> Page:
-    """Published minutes, newest meeting first, optionally of one conseil and one year."""
+    """Published minutes, newest meeting first, optionally of one conseil and one year.
+
+    Rows (id, title, kind, starts_at, conseil_name) with the total (``count(*) OVER ()``) in one statement;
+    a page past the end counts apart and shows the last page, as ``paginate`` does.
+    """
     query = (
-        select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
+        select(Meeting.id, Meeting.title, Meeting.kind, Meeting.starts_at, Conseil.name.label("conseil_name"))
+        .join(Minutes, Minutes.meeting_id == Meeting.id).join(Conseil, Conseil.id == Meeting.conseil_id)
         .where(Minutes.status == MinutesStatus.published)
-        .options(joinedload(Meeting.conseil))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     )
     if conseil_id:
@@ -1067,13 +1080,21 @@ def list_published(conseil_id: int | None, year: int | None, page: int, per_page
 
         start = datetime(year, 1, 1, tzinfo=PARIS)
         query = query.where(Meeting.starts_at >= start, Meeting.starts_at < start.replace(year=year + 1))
-    return paginate(query, page, per_page)
+    number = max(page, 1)
+    rows = db.session.execute(query.add_columns(func.count().over().label("total"))
+                              .limit(per_page).offset((number - 1) * per_page)).all()
+    if rows:
+        return Page(items=rows, number=number, per_page=per_page, total=rows[0].total)
+    if number == 1:
+        return Page(items=[], number=1, per_page=per_page, total=0)
+    return paginate(query, number, per_page, scalars=False)
 
 
-def published_index() -> tuple[list[Conseil], list[int]]:
-    """The conseils that have published minutes, and the years of those minutes, newest first (one query)."""
+def published_index() -> tuple[list[Any], list[int]]:
+    """The conseils (rows: id, slug, name) that have published minutes, and the years of those minutes, newest
+    first (one query)."""
     rows = db.session.execute(
-        select(Conseil, func.min(Meeting.starts_at), func.max(Meeting.starts_at))
+        select(Conseil.id, Conseil.slug, Conseil.name, func.min(Meeting.starts_at), func.max(Meeting.starts_at))
         .join(Minutes, Minutes.conseil_id == Conseil.id)
         .join(Meeting, Meeting.id == Minutes.meeting_id)
         .where(Minutes.status == MinutesStatus.published, Conseil.archived_at.is_(None))
@@ -1083,9 +1104,9 @@ def published_index() -> tuple[list[Conseil], list[int]]:
         return [], []
     from participation.i18n import PARIS
 
-    first = min(row[1] for row in rows).astimezone(PARIS).year
-    last = max(row[2] for row in rows).astimezone(PARIS).year
-    return [row[0] for row in rows], list(range(last, first - 1, -1))
+    first = min(row[3] for row in rows).astimezone(PARIS).year
+    last = max(row[4] for row in rows).astimezone(PARIS).year
+    return rows, list(range(last, first - 1, -1))
 
 
 def in_review_for_member(user: User) -> list[Meeting]:

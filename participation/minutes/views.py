@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from participation.accounts.forms import EmptyForm
 from participation.extensions import db, limiter
 from participation.forms import choices
 from participation.i18n import PARIS
-from participation.minutes import blueprint, diff, policy, rendering, services
+from participation.minutes import blueprint, diff, labels, policy, rendering, services
 from participation.minutes.forms import (
     ActionForm,
     ActionStatusForm,
@@ -107,6 +108,17 @@ def _rerender(template: str, status: int = 422, **context):
 # ---------------------------------------------------------------- public pages
 
 
+class PublishedCard(NamedTuple):
+    """A card of the list of published minutes, its words in the reader's language."""
+
+    id: int
+    title: str
+    kind: str
+    starts_at: datetime
+    when: str
+    conseil_name: str
+
+
 @blueprint.route("/comptes-rendus")
 def list_minutes():
     conseils, years = services.published_index()
@@ -114,6 +126,9 @@ def list_minutes():
     conseil = next((c for c in conseils if c.slug == slug), None)
     year = request.args.get("annee", type=int)
     page = services.list_published(conseil.id if conseil else None, year, request.args.get("page", 1, type=int))
+    when, kind = labels.when_formatter(), labels.label_once()
+    page.items = [PublishedCard(row.id, row.title, kind(row.kind), row.starts_at, when(row.starts_at),
+                                row.conseil_name) for row in page.items]
     to_review = services.in_review_for_member(current_user) if current_user.is_authenticated else []
     return render_template("minutes/list_minutes.html", page=page, conseils=conseils, conseil=conseil, year=year,
                            years=years, to_review=to_review)
@@ -135,12 +150,10 @@ def show_minutes(meeting_id: int):
     if elsewhere is not None:
         return elsewhere
     minutes = meeting.minutes
-    revision = services.published_revision(minutes)
-    document = revision.content
+    document, corrections = services.published_document(minutes)
     return render_template(
-        "minutes/show_minutes.html", meeting=meeting, minutes=minutes, revision=revision, document=document,
-        names=rendering.names_for(document, True, meeting.conseil_id), public=True,
-        corrections=services.corrections(minutes),
+        "minutes/show_minutes.html", meeting=meeting, minutes=minutes, document=document,
+        names=rendering.names_for(document, True, meeting.conseil_id), public=True, corrections=corrections,
         follow_up=services.contributions_of(minutes, [d["id"] for d in document["decisions"]]),
         actions_now=services.action_follow_up(minutes) if document["actions"] else {},
     )

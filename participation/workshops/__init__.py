@@ -49,15 +49,17 @@ def init_app(app: Flask, registry: Registry) -> None:
 
 
 def _home_upcoming() -> dict:
+    from participation.workshops.display import cards
     from participation.workshops.services import upcoming
 
-    return {"upcoming_workshops": upcoming(limit=3)}
+    return {"upcoming_workshops": cards(upcoming(limit=3))}
 
 
 def _conseil_upcoming(conseil) -> dict:
+    from participation.workshops.display import cards
     from participation.workshops.services import upcoming
 
-    return {"conseil_workshops": upcoming(limit=5, conseil_id=conseil.id), "workshops_conseil": conseil}
+    return {"conseil_workshops": cards(upcoming(limit=5, conseil_id=conseil.id)), "workshops_conseil": conseil}
 
 
 def _source_url(contribution) -> str:

@@ -75,6 +75,11 @@ def _formatter(kind: str) -> tuple[Any, Any]:
     return _COMPILED[key]
 
 
+def formatters() -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """((day pattern, locale), (hour pattern, locale)) of the reader's language, for a list of dates."""
+    return _formatter("day"), _formatter("hour")
+
+
 def format_hour(value: datetime) -> str:
     """A time of day in Europe/Paris: "18 h 30", "6:30 PM"."""
     pattern, locale = _formatter("hour")

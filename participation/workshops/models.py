@@ -12,7 +12,8 @@ from participation.accounts.models import User
 from participation.db import Base, enum_column, utcnow
 from participation.territory.models import QPV, Conseil
 
-__all__ = ["AccessNeed", "Attendance", "RegistrationStatus", "Theme", "Workshop", "WorkshopRegistration"]
+__all__ = ["AccessNeed", "Attendance", "RegistrationStatus", "Theme", "Workshop", "WorkshopRegistration",
+           "WorkshopTimes"]
 
 
 class Theme(enum.Enum):
@@ -46,7 +47,36 @@ class AccessNeed(enum.Enum):
     other = "other"
 
 
-class Workshop(Base):
+class WorkshopTimes:
+    """The seat and date rules of a workshop, shared by the model and the rows of the lists (``display.py``).
+
+    Needs ``cancelled_at``, ``capacity``, ``confirmed_seats``, ``starts_at``, ``ends_at`` and
+    ``signup_close_minutes``.
+    """
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def remaining_seats(self) -> int:
+        return max(self.capacity - self.confirmed_seats, 0)
+
+    @property
+    def signups_close_at(self) -> datetime:
+        return self.starts_at - timedelta(minutes=self.signup_close_minutes)
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= self.starts_at
+
+    def is_over(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= self.ends_at
+
+    def signups_open(self, now: datetime | None = None) -> bool:
+        return not self.is_cancelled and (now or utcnow()) < self.signups_close_at
+
+
+class Workshop(WorkshopTimes, Base):
     """An atelier organised by a conseil citoyen, open to residents within a number of seats.
 
     ``confirmed_seats`` and ``waitlist_count`` are counters kept in the same transaction as the
@@ -105,27 +135,6 @@ class Workshop(Base):
         back_populates="workshop", cascade="all, delete-orphan", passive_deletes=True,
         order_by="WorkshopRegistration.id",
     )
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.cancelled_at is not None
-
-    @property
-    def remaining_seats(self) -> int:
-        return max(self.capacity - self.confirmed_seats, 0)
-
-    @property
-    def signups_close_at(self) -> datetime:
-        return self.starts_at - timedelta(minutes=self.signup_close_minutes)
-
-    def has_started(self, now: datetime | None = None) -> bool:
-        return (now or utcnow()) >= self.starts_at
-
-    def is_over(self, now: datetime | None = None) -> bool:
-        return (now or utcnow()) >= self.ends_at
-
-    def signups_open(self, now: datetime | None = None) -> bool:
-        return not self.is_cancelled and (now or utcnow()) < self.signups_close_at
 
     def __repr__(self) -> str:
         return f"<Workshop {self.id} {self.title!r}>"

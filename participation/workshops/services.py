@@ -20,8 +20,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Select, case, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, bindparam, case, func, select, update
+from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation import audit
 from participation.accounts.models import User
@@ -34,7 +35,7 @@ from participation.i18n import PARIS
 from participation.mail import queue_mail, queue_mail_once
 from participation.pagination import Page, paginate
 from participation.sanitize import render_markdown
-from participation.territory.models import ConseilQPV
+from participation.territory.models import QPV, Conseil, ConseilQPV
 from participation.urls import external_url
 from participation.workshops.models import (
     AccessNeed,
@@ -131,17 +132,22 @@ def calendar_url(workshop: Workshop) -> str:
 # ---------------------------------------------------------------- locking and counters
 
 
+def _take_sqlite_write_lock(workshop_id: int) -> None:
+    """SQLite takes its (database-wide) write lock at the first write of a transaction, not at a read."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Workshop).where(Workshop.id == workshop_id).values(sequence=Workshop.sequence),
+            execution_options={"synchronize_session": False},
+        )
+
+
 def lock_workshop(workshop_id: int) -> Workshop:
     """Load the workshop for a change of its registrations, holding a write lock until the commit.
 
     PostgreSQL: ``SELECT … FOR UPDATE`` on the row. SQLite takes its (database-wide) write lock at
     the first write of a transaction, not at a read, so a no-op UPDATE comes first.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Workshop).where(Workshop.id == workshop_id).values(sequence=Workshop.sequence),
-            execution_options={"synchronize_session": False},
-        )
+    _take_sqlite_write_lock(workshop_id)
     workshop = db.session.scalar(
         select(Workshop).where(Workshop.id == workshop_id).with_for_update()
         .execution_options(populate_existing=True)
@@ -151,16 +157,37 @@ def lock_workshop(workshop_id: int) -> Workshop:
     return workshop
 
 
+# What a sign-up decides on: read again under the lock (the rest of the row is read before it).
+_SIGN_UP_STATE = ("capacity", "confirmed_seats", "waitlist_count", "cancelled_at", "starts_at", "ends_at",
+                  "signup_close_minutes")
+
+
+def lock_counters(workshop: Workshop) -> None:
+    """Lock the row of a workshop already loaded and reload what decides a seat, in one narrow SELECT."""
+    _take_sqlite_write_lock(workshop.id)
+    table = Workshop.__table__
+    row = db.session.execute(
+        select(*(table.c[name] for name in _SIGN_UP_STATE)).where(table.c.id == workshop.id).with_for_update()
+    ).one()
+    for name, value in zip(_SIGN_UP_STATE, row, strict=True):
+        set_committed_value(workshop, name, value)
+
+
 def _add_to_counters(workshop: Workshop, seats: int = 0, waitlist: int = 0) -> None:
-    """SQL-side increments (``SET n = n + k``), mirrored on the loaded object."""
+    """SQL-side increments (``SET n = n + k``), mirrored on the loaded object (call with the workshop locked)."""
+    table = Workshop.__table__
     values: dict[str, Any] = {}
     if seats:
-        values["confirmed_seats"] = Workshop.confirmed_seats + seats
+        values["confirmed_seats"] = table.c.confirmed_seats + seats
     if waitlist:
-        values["waitlist_count"] = Workshop.waitlist_count + waitlist
-    if values:
-        db.session.execute(update(Workshop).where(Workshop.id == workshop.id).values(**values),
-                           execution_options={"synchronize_session": "evaluate"})
+        values["waitlist_count"] = table.c.waitlist_count + waitlist
+    if not values:
+        return
+    # Read before the UPDATE (an expired object would otherwise load the new value and add twice).
+    confirmed, waiting = workshop.confirmed_seats, workshop.waitlist_count
+    db.session.execute(update(table).where(table.c.id == workshop.id).values(**values))
+    set_committed_value(workshop, "confirmed_seats", confirmed + seats)
+    set_committed_value(workshop, "waitlist_count", waiting + waitlist)
 
 
 @dataclass(frozen=True)
@@ -305,24 +332,15 @@ def sign_up(workshop_id: int, data: RegistrationData, *, user: User | None = Non
     A guest whose e-mail address is already registered gets a new management link by mail instead.
     """
     now = now or utcnow()
-    workshop = lock_workshop(workshop_id)
+    # Everything that does not depend on the seats taken is done before the lock, so that concurrent
+    # sign-ups to the same workshop wait for each other only for the seat decision and its writes.
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise WorkshopError(_("This workshop does not exist."))
     check_signups_open(workshop, now)
     _clean_needs(data, workshop.capacity)
-    if user is not None:
-        existing = db.session.scalar(select(WorkshopRegistration).where(
-            WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.user_id == user.id,
-            WorkshopRegistration.status != RegistrationStatus.cancelled))
-        if existing is not None:
-            raise AlreadyRegistered(_("You are already registered for this workshop."))
-    else:
+    if user is None:
         _clean_guest(data)
-        if data.email is not None:
-            existing = db.session.scalar(select(WorkshopRegistration).where(
-                WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.email == data.email,
-                WorkshopRegistration.status != RegistrationStatus.cancelled))
-            if existing is not None:
-                send_new_link(existing)
-                return SignUpResult(existing, None, already_registered=True)
     token = new_token()
     registration = WorkshopRegistration(
         workshop_id=workshop.id, user_id=user.id if user is not None else None,
@@ -331,6 +349,26 @@ def sign_up(workshop_id: int, data: RegistrationData, *, user: User | None = Non
         locale=user.locale if user is not None else data.locale, token_hash=hash_token(token), created_at=now,
     )
     _apply_needs(registration, data)
+    links = _mail_links(workshop, manage=manage_url(token))
+
+    # Under the lock: what may have changed since (cancellation, deadline, capacity, counters), then
+    # the duplicates, the seat and the counters.
+    lock_counters(workshop)
+    check_signups_open(workshop, now)
+    _clean_needs(data, workshop.capacity)
+    if user is not None:
+        existing = db.session.scalar(select(WorkshopRegistration.id).where(
+            WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.user_id == user.id,
+            WorkshopRegistration.status != RegistrationStatus.cancelled))
+        if existing is not None:
+            raise AlreadyRegistered(_("You are already registered for this workshop."))
+    elif data.email is not None:
+        existing = db.session.scalar(select(WorkshopRegistration).where(
+            WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.email == data.email,
+            WorkshopRegistration.status != RegistrationStatus.cancelled))
+        if existing is not None:
+            send_new_link(existing)
+            return SignUpResult(existing, None, already_registered=True)
     if registration.seats <= workshop.capacity - workshop.confirmed_seats:
         registration.status = RegistrationStatus.confirmed
         registration.confirmed_at = now
@@ -338,14 +376,14 @@ def sign_up(workshop_id: int, data: RegistrationData, *, user: User | None = Non
     else:
         registration.status = RegistrationStatus.waitlisted
         _add_to_counters(workshop, waitlist=1)
-    db.session.add(registration)
-    db.session.flush()
     registration.workshop = workshop
     if user is not None:
         registration.user = user
+    db.session.add(registration)
+    db.session.flush()
     # Under the lock the newcomer is last in line: no need to count who is ahead.
     position = workshop.waitlist_count if registration.status == RegistrationStatus.waitlisted else None
-    _tell(registration, "workshops/registered", manage=manage_url(token), position=position)
+    _tell(registration, "workshops/registered", links=links, position=position)
     return SignUpResult(registration, token)
 
 
@@ -374,15 +412,20 @@ def resend_links(workshop: Workshop, email: str) -> int:
     return sent
 
 
-def _tell(registration: WorkshopRegistration, template: str, dedup_key: str | None = None, **context: Any) -> bool:
-    """Queue a mail to the person registered, if they left an address."""
+def _mail_links(workshop: Workshop, **links: str) -> dict[str, str]:
+    return dict(workshop_url=workshop_url(workshop), calendar_url=calendar_url(workshop),
+                list_url=external_url("workshops.list_workshops"), **links)
+
+
+def _tell(registration: WorkshopRegistration, template: str, dedup_key: str | None = None,
+          links: dict[str, str] | None = None, **context: Any) -> bool:
+    """Queue a mail to the person registered, if they left an address (``links``: built beforehand)."""
     email = registration.contact_email
     if not email:
         return False
     workshop = registration.workshop
     arguments = dict(registration=registration, workshop=workshop, name=registration.shown_name,
-                     workshop_url=workshop_url(workshop), calendar_url=calendar_url(workshop),
-                     list_url=external_url("workshops.list_workshops"), **context)
+                     **(links if links is not None else _mail_links(workshop)), **context)
     if dedup_key is not None:
         return queue_mail_once(email, template, dedup_key, locale=registration.contact_locale,
                                **arguments) is not None
@@ -746,9 +789,25 @@ class Filters:
     theme: Theme | None = None
 
 
-def list_query(past: bool, filters: Filters, now: datetime | None = None) -> Select[Any]:
+# What a card of the lists shows (``display.cards``): no description, no conclusions, no ORM objects.
+CARD_COLUMNS = (
+    Workshop.id, Workshop.title, Workshop.theme, Workshop.starts_at, Workshop.ends_at, Workshop.place,
+    Workshop.accessibility_info, Workshop.step_free_access, Workshop.offers_childcare, Workshop.offers_interpreting,
+    Workshop.interpreting_languages, Workshop.offers_meal, Workshop.capacity, Workshop.confirmed_seats,
+    Workshop.signup_close_minutes, Workshop.cancelled_at, Conseil.name.label("conseil_name"),
+    QPV.name.label("qpv_name"),
+)
+
+
+def _cards_query(*extra: Any) -> Select[Any]:
+    return (select(*CARD_COLUMNS, *extra).join(Conseil, Conseil.id == Workshop.conseil_id)
+            .outerjoin(QPV, QPV.id == Workshop.qpv_id))
+
+
+def list_query(past: bool, filters: Filters, now: datetime | None = None, *extra: Any) -> Select[Any]:
+    """Rows of ``CARD_COLUMNS`` (and ``extra``) of the upcoming or past workshops matching the filters."""
     now = now or utcnow()
-    query = select(Workshop).options(joinedload(Workshop.conseil), joinedload(Workshop.qpv))
+    query = _cards_query(*extra)
     if past:
         query = query.where(Workshop.ends_at <= now).order_by(Workshop.starts_at.desc(), Workshop.id.desc())
     else:
@@ -764,19 +823,30 @@ def list_query(past: bool, filters: Filters, now: datetime | None = None) -> Sel
 
 def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 10,
                    now: datetime | None = None) -> Page:
-    """One page of the upcoming (soonest first) or past (latest first) workshops matching the filters."""
-    return paginate(list_query(past, filters, now), page, per_page)
+    """One page of the upcoming (soonest first) or past (latest first) workshops matching the filters.
 
-
-def upcoming(limit: int = 3, conseil_id: int | None = None, now: datetime | None = None) -> list[Workshop]:
-    """The next workshops that are not cancelled, soonest first."""
+    The total comes with the rows (``count(*) OVER ()``): one statement; a page past the end (no row to
+    carry it) counts apart and shows the last page, as ``paginate`` does.
+    """
     now = now or utcnow()
-    query = (select(Workshop).where(_upcoming_condition(now), Workshop.cancelled_at.is_(None))
-             .options(joinedload(Workshop.conseil), joinedload(Workshop.qpv))
+    query = list_query(past, filters, now, func.count().over().label("total"))
+    number = max(page, 1)
+    rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
+    if rows:
+        return Page(items=rows, number=number, per_page=per_page, total=rows[0].total)
+    if number == 1:
+        return Page(items=[], number=1, per_page=per_page, total=0)
+    return paginate(list_query(past, filters, now), number, per_page, scalars=False)
+
+
+def upcoming(limit: int = 3, conseil_id: int | None = None, now: datetime | None = None) -> list[Any]:
+    """The next workshops that are not cancelled, soonest first (rows of ``CARD_COLUMNS``)."""
+    now = now or utcnow()
+    query = (_cards_query().where(_upcoming_condition(now), Workshop.cancelled_at.is_(None))
              .order_by(Workshop.starts_at, Workshop.id).limit(limit))
     if conseil_id is not None:
         query = query.where(Workshop.conseil_id == conseil_id)
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))
 
 
 @dataclass
@@ -810,6 +880,31 @@ def animated_workshops(conseil_ids: frozenset[int] | set[int], past: bool, page:
     result = paginate(query, page, 20, scalars=False)
     result.items = [BackOfficeRow(row[0], int(row[1]), int(row[2])) for row in result.items]
     return result
+
+
+def _registration_status_query() -> Select[Any]:
+    ahead = aliased(WorkshopRegistration)
+    position = (select(func.count(ahead.id) + 1).where(
+        ahead.workshop_id == WorkshopRegistration.workshop_id, ahead.status == RegistrationStatus.waitlisted,
+        ahead.id < WorkshopRegistration.id).scalar_subquery())
+    return select(
+        WorkshopRegistration.id, WorkshopRegistration.status,
+        case((WorkshopRegistration.status == RegistrationStatus.waitlisted, position), else_=None).label("position"),
+    ).where(
+        WorkshopRegistration.workshop_id == bindparam("workshop_id"),
+        WorkshopRegistration.user_id == bindparam("user_id"),
+        WorkshopRegistration.status != RegistrationStatus.cancelled)
+
+
+# Built once: with its alias and subquery, building it again at each page view cost more than running it.
+_REGISTRATION_STATUS = _registration_status_query()
+
+
+def registration_status_of_user(workshop: Workshop, user: Any) -> Any | None:
+    """The user's registration that is not cancelled, as a row (id, status, waitlist position), in one statement."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.execute(_REGISTRATION_STATUS, {"workshop_id": workshop.id, "user_id": user.id}).first()
 
 
 def registration_of_user(workshop: Workshop, user: Any) -> WorkshopRegistration | None:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from participation import audit
 from participation.accounts.forms import EmptyForm
@@ -21,7 +21,7 @@ from participation.i18n import PARIS, select_locale
 from participation.permissions import authorize
 from participation.territory.models import QPV, Conseil, ConseilQPV
 from participation.territory.services import roles_of
-from participation.workshops import blueprint, policy, services
+from participation.workshops import blueprint, display, policy, services
 from participation.workshops import calendar as ics
 from participation.workshops.forms import (
     CancelWorkshopForm,
@@ -98,6 +98,7 @@ def list_workshops():
     past = request.args.get("periode") == "passes"
     form, filters = _filters()
     page = services.list_workshops(past, filters, _page_number())
+    page.items = display.cards(page.items)
     filtered = any((filters.conseil_id, filters.qpv_id, filters.theme))
     return render_template("workshops/list_workshops.html", page=page, past=past, form=form, filtered=filtered,
                            tab_args={key: value for key, value in request.args.items() if key in
@@ -118,24 +119,31 @@ def _registration_form(data=None, formdata=None) -> NeedsForm:
 
 
 def _render_workshop(workshop: Workshop, form=None, status: int = 200):
-    registration = services.registration_of_user(workshop, current_user)
+    registration = services.registration_status_of_user(workshop, current_user)
     if form is None and policy.can_sign_up(current_user, workshop) and registration is None:
         form = _registration_form(formdata=None)
     from participation.contract.services import contribution_for
 
     return render_template(
         "workshops/show_workshop.html", workshop=workshop, form=form, registration=registration,
-        position=services.waitlist_position(registration) if registration else None,
+        position=registration.position if registration else None,
         one_tap=policy.signs_up_in_one_tap(current_user),
         contribution=contribution_for(services.SOURCE_TYPE, workshop.id) if workshop.conclusions_html else None,
         now=utcnow(),
     ), status
 
 
+# The workshop page shows neither the Markdown sources nor the dates of the row, and of its conseil and
+# quartier only their names (options built once: they are immutable).
+_SHOW_OPTIONS = (
+    defer(Workshop.description), defer(Workshop.conclusions), defer(Workshop.created_at), defer(Workshop.updated_at),
+    joinedload(Workshop.conseil).load_only(Conseil.slug, Conseil.name), joinedload(Workshop.qpv).load_only(QPV.name),
+)
+
+
 @blueprint.route("/ateliers/<int:workshop_id>")
 def show_workshop(workshop_id: int):
-    workshop = db.session.scalar(select(Workshop).where(Workshop.id == workshop_id)
-                                 .options(joinedload(Workshop.conseil), joinedload(Workshop.qpv)))
+    workshop = db.session.scalar(select(Workshop).where(Workshop.id == workshop_id).options(*_SHOW_OPTIONS))
     if workshop is None:
         abort(404)
     return _render_workshop(workshop)

@@ -421,6 +421,11 @@ def test_published_list_filters_by_conseil_and_year(roles, make_meeting, make_de
                                                                                "Plénière 2025"]
     assert [m.title for m in services.list_published(roles.conseil.id, 2025, 1).items] == ["Plénière 2025"]
     assert services.published_index()[1] == [2026, 2025]
+    # The total comes with the rows; a page past the end shows the last one.
+    second = services.list_published(None, None, 2, per_page=2)
+    assert (second.number, second.total, [m.title for m in second.items]) == (2, 3, ["Plénière 2025"])
+    beyond = services.list_published(None, None, 7, per_page=2)
+    assert (beyond.number, beyond.total, [m.title for m in beyond.items]) == (2, 3, ["Plénière 2025"])
 
 
 def test_personal_data_export_and_account_deletion(team, roles, record_presence):

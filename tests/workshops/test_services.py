@@ -457,3 +457,16 @@ def test_registration_for_token_loads_the_workshop(make_workshop, sign_up_guest)
     workshop = make_workshop()
     _, token = sign_up_guest(workshop)
     assert services.registration_for_token(token).workshop.id == workshop.id
+
+
+def test_list_pages_carry_the_total_and_a_page_past_the_end_shows_the_last(roles, make_workshop):
+    made = [make_workshop(roles.conseil, starts_in=timedelta(days=day)) for day in range(1, 6)]
+    make_workshop(roles.conseil, starts_in=timedelta(days=-3))
+    db.session.commit()
+    first = services.list_workshops(False, services.Filters(), page=1, per_page=2)
+    assert (first.total, first.pages, [row.id for row in first.items]) == (5, 3, [made[0].id, made[1].id])
+    beyond = services.list_workshops(False, services.Filters(), page=9, per_page=2)
+    assert (beyond.number, beyond.total, [row.id for row in beyond.items]) == (3, 5, [made[4].id])
+    assert services.list_workshops(True, services.Filters(), page=1).total == 1
+    nothing = services.list_workshops(False, services.Filters(conseil_id=roles.other_conseil.id), page=2)
+    assert (nothing.number, nothing.total, nothing.items) == (1, 0, [])
