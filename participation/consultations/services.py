@@ -46,7 +46,7 @@ from participation.consultations.models import (
     Section,
 )
 from participation.contract.models import Contribution, ContributionKind
-from participation.db import utcnow
+from participation.db import dialect_insert, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.registry import Recipient
@@ -582,7 +582,7 @@ def _upsert_draft(consultation: Consultation, respondent: Respondent, data: dict
     row = {"consultation_id": consultation.id, "data": data, "updated_at": utcnow(),
            "user_id": respondent.user.id if online else None,
            "anonymous_key": None if online else respondent.anonymous_key}
-    statement = _dialect_insert()(table).values(row)
+    statement = dialect_insert()(table).values(row)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.consultation_id, table.c.user_id if online else table.c.anonymous_key],
         set_={"data": statement.excluded["data"], "updated_at": statement.excluded["updated_at"]},
@@ -610,18 +610,9 @@ def purge_drafts(older_than: datetime) -> int:
 # ------------------------------------------------------------------------------------------ answering
 
 
-def _dialect_insert():
-    """INSERT with ON CONFLICT, for PostgreSQL or SQLite."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert
-
-
 def _upsert_statement(rows: list[dict[str, Any]]):
     table = ResultTally.__table__
-    statement = _dialect_insert()(table).values(rows)
+    statement = dialect_insert()(table).values(rows)
     return statement.on_conflict_do_update(
         index_elements=[table.c.consultation_id, table.c.question_id, table.c.measure, table.c.option_id,
                         table.c.value, table.c.channel, table.c.qpv_key],
