@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from participation.accounts.models import Gender, PlatformRole, RoleGrant, User
 from participation.db import utcnow
@@ -64,7 +65,9 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # With the platform roles, which every page's menus read (one statement instead of two).
+    user = db.session.scalars(select(User).where(User.id == int(user_id)).options(joinedload(User.role_grants))
+                              ).unique().first()
     if user is None or user.is_deleted or not secrets.compare_digest(user.session_token, token):
         return None
     return user
