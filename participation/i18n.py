@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import support
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.i18n import messages_path as wtforms_messages_path
 
 from participation.config import ROOT
 
@@ -46,6 +49,30 @@ def init_app(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or DEFAULT_LOCALE)
+
+    @app.before_request
+    def share_wtforms_catalogue() -> None:
+        # Flask-WTF reads wtforms' own catalogue from disk once per request unless the request has one.
+        request.wtforms_translations = WTFORMS_TRANSLATIONS
+
+
+class _WTFormsTranslations:
+    """wtforms' built-in messages ("This field is required."...) in the request's language, each
+    language's catalogue read once per process."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale() or DEFAULT_LOCALE)).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale() or DEFAULT_LOCALE)).ungettext(singular, plural, n)
+
+
+@functools.cache
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(wtforms_messages_path(), [locale], domain="wtforms")
+
+
+WTFORMS_TRANSLATIONS = _WTFormsTranslations()
 
 
 # Patterns of dates in words, per language ("mardi 3 mars à 18 h 30").
