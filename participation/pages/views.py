@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, has_request_context, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
@@ -17,14 +17,6 @@ from participation.registry import get_registry, render_sections
 
 class LanguageForm(EmptyForm):
     language = SelectField(choices=choices(LANGUAGE_CHOICES))
-
-
-@blueprint.app_context_processor
-def language_form():
-    # Mails rendered by scheduled jobs have no request, hence no CSRF token to put in a form.
-    if not has_request_context():
-        return {}
-    return {"language_form": LanguageForm(formdata=None), "sign_out_form": EmptyForm(formdata=None)}
 
 
 @blueprint.route("/")
