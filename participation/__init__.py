@@ -31,7 +31,7 @@ CAPABILITIES = (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: the only place an app is made."""
     from participation import config as config_module
-    from participation import errors, i18n, registry, security, templating
+    from participation import errors, i18n, registry, security, templating, transactions
     from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     app = Flask(
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
 
     db.init_app(app)
+    transactions.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
