@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from participation.accounts.models import User
 from participation.contract import services
@@ -90,15 +89,9 @@ def round_for_year(year: int) -> ReportRound | None:
     return db.session.scalar(select(ReportRound).where(ReportRound.year == year))
 
 
-def rounds(with_opinions: bool = False) -> list[ReportRound]:
-    """Every round, latest first; ``with_opinions`` loads their opinions and observations in the same statement."""
-    query = select(ReportRound).order_by(ReportRound.year.desc())
-    if with_opinions:
-        opinions = joinedload(ReportRound.opinions)
-        query = query.options(opinions.joinedload(ConseilOpinion.conseil),
-                              opinions.joinedload(ConseilOpinion.observations)
-                              .joinedload(ReportObservation.contribution))
-    return list(db.session.scalars(query).unique())
+def rounds() -> list[ReportRound]:
+    """Every round, latest first (the contract page reads them with their opinions: queries.published_rounds)."""
+    return list(db.session.scalars(select(ReportRound).order_by(ReportRound.year.desc())))
 
 
 def opinion_of(round_: ReportRound, conseil: Conseil) -> ConseilOpinion | None:

@@ -10,20 +10,26 @@ import, because building a select() costs about as much as running it on results
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, select, type_coerce
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal, null, select, type_coerce, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from participation.contract.models import (
+    ConseilOpinion,
     Contract,
     ContractNode,
     Contribution,
     ContributionEvent,
     ContributionLink,
     ContributionStatus,
+    OpinionPosition,
+    ReportObservation,
+    ReportRound,
 )
 from participation.extensions import db
+from participation.territory.models import Conseil
 
 LATEST_PER_NODE = 3
 _STATUS_ORDER = {status.value: index for index, status in enumerate(ContributionStatus)}
@@ -108,33 +114,91 @@ def flatten(roots: list[TreeItem]) -> list[tuple[int, Any]]:
 
 _LIVE_NODES = (select(ContractNode.id).where(ContractNode.contract_id == bindparam("contract_id"),
                                              ContractNode.deleted_at.is_(None)).scalar_subquery())
-# One row per contribution among the latest few of a node; each row also carries how many contributions
-# of its node have each status (window counts), so that one pass gives both and only the shown rows travel.
-_RANKED = (
+# The contributions linked to live nodes, read once (a CTE) for two uses, returned in one list ordered by node:
+# rows of rank 0 are a node's count of contributions in one status (GROUP BY), rows of rank 1..3 its latest
+# contributions. Counting with one window per status instead made the database sort the links once per status.
+_LINKED = (
     select(ContributionLink.node_id.label("node_id"), Contribution.id.label("id"), Contribution.title.label("title"),
-           type_coerce(Contribution.status, String).label("status"),
-           func.row_number().over(partition_by=ContributionLink.node_id,
-                                  order_by=(Contribution.created_at.desc(), Contribution.id.desc())).label("rank"),
-           *(func.count().filter(Contribution.status == status).over(partition_by=ContributionLink.node_id)
-             .label(f"n_{status.value}") for status in ContributionStatus))
+           type_coerce(Contribution.status, String).label("status"), Contribution.created_at.label("created_at"))
     .join(Contribution, Contribution.id == ContributionLink.contribution_id)
     .where(ContributionLink.node_id.in_(_LIVE_NODES))
-    .subquery()
+    .cte("linked")
 )
-_SUMMARIES = select(_RANKED).where(_RANKED.c.rank <= LATEST_PER_NODE).order_by(_RANKED.c.node_id, _RANKED.c.rank)
-_COUNT_COLUMNS = tuple((status.value, 5 + index) for index, status in enumerate(ContributionStatus))
+_COUNTS = (select(_LINKED.c.node_id, literal(0, Integer).label("rank"), cast(null(), Integer).label("id"),
+                  cast(null(), String).label("title"), _LINKED.c.status, func.count().label("n"))
+           .group_by(_LINKED.c.node_id, _LINKED.c.status))
+_RANKED = select(_LINKED.c.node_id, func.row_number().over(
+    partition_by=_LINKED.c.node_id, order_by=(_LINKED.c.created_at.desc(), _LINKED.c.id.desc())).label("rank"),
+    _LINKED.c.id, _LINKED.c.title, _LINKED.c.status).subquery()
+_LATEST = select(*_RANKED.c, cast(null(), Integer).label("n")).where(_RANKED.c.rank <= LATEST_PER_NODE)
+_SUMMARIES = union_all(_COUNTS, _LATEST).order_by("node_id", "rank")
 
 
 def node_summaries(contract: Contract) -> dict[int, NodeSummary]:
     """Per live node with links: how many linked contributions in each status, and the latest few (1 statement)."""
     summaries: dict[int, NodeSummary] = {}
-    for row in db.session.execute(_SUMMARIES, {"contract_id": contract.id}):
-        node_id = row[0]
+    for node_id, rank, id_, title, status, n in db.session.execute(_SUMMARIES, {"contract_id": contract.id}):
         summary = summaries.get(node_id)
         if summary is None:
-            summary = summaries[node_id] = NodeSummary({status: row[i] for status, i in _COUNT_COLUMNS if row[i]})
-        summary.latest.append((row[1], row[2], row[3]))
+            summary = summaries[node_id] = NodeSummary({})
+        if rank == 0:
+            summary.counts[status] = n
+        else:
+            summary.latest.append((id_, title, status))
     return summaries
+
+
+# ------------------------------------------------------------------------------------------ annual report rounds
+
+
+@dataclass(slots=True)
+class ShownOpinion:
+    conseil_name: str
+    position: OpinionPosition
+    majority_html: str
+    dissenting_html: str
+    observations: list[tuple[int, str]] = field(default_factory=list)  # (contribution id, title) of each observation
+
+
+@dataclass(slots=True)
+class ShownRound:
+    year: int
+    deadline: date
+    opinions: list[ShownOpinion] = field(default_factory=list)
+
+
+# Every round with its opinions and their observations that became contributions, in one statement: a row per
+# observation (or per opinion without any, or per round without opinion), small enough to repeat the opinion.
+_ROUNDS = (
+    select(ReportRound.id, ReportRound.year, ReportRound.deadline, ConseilOpinion.id, Conseil.name,
+           ConseilOpinion.position, ConseilOpinion.majority_html, ConseilOpinion.dissenting_html,
+           Contribution.id, Contribution.title)
+    .outerjoin(ConseilOpinion, ConseilOpinion.round_id == ReportRound.id)
+    .outerjoin(Conseil, Conseil.id == ConseilOpinion.conseil_id)
+    .outerjoin(ReportObservation, ReportObservation.opinion_id == ConseilOpinion.id)
+    .outerjoin(Contribution, Contribution.id == ReportObservation.contribution_id)
+    .order_by(ReportRound.year.desc(), ConseilOpinion.id, ReportObservation.position, ReportObservation.id)
+)
+
+
+def published_rounds() -> list[ShownRound]:
+    """The annual report rounds, latest first, with the conseils' opinions as the contract page shows them."""
+    rounds: dict[int, ShownRound] = {}
+    opinions: dict[int, ShownOpinion] = {}
+    for (round_id, year, deadline, opinion_id, conseil_name, position, majority_html, dissenting_html,
+         contribution_id, title) in db.session.execute(_ROUNDS):
+        round_ = rounds.get(round_id)
+        if round_ is None:
+            round_ = rounds[round_id] = ShownRound(year, deadline)
+        if opinion_id is None:
+            continue
+        opinion = opinions.get(opinion_id)
+        if opinion is None:
+            opinion = opinions[opinion_id] = ShownOpinion(conseil_name, position, majority_html, dissenting_html)
+            round_.opinions.append(opinion)
+        if contribution_id is not None:
+            opinion.observations.append((contribution_id, title))
+    return list(rounds.values())
 
 
 # ------------------------------------------------------------------------------------------ follow-up page

@@ -57,7 +57,7 @@ def show_contract():
     if contract is None:
         return render_template("contract/show_contract.html", contract=None, roots=[])
     return render_template("contract/show_contract.html", contract=contract, roots=roots,
-                           rounds=annual_report.rounds(with_opinions=True))
+                           rounds=queries.published_rounds())
 
 
 @blueprint.route("/contrat/<int:node_id>")

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from participation.contract import annual_report
+from participation.contract import annual_report, queries
 from participation.contract.models import ConseilOpinion, ContributionKind, ContributionStatus, OpinionPosition
 from participation.extensions import db
 
@@ -93,3 +93,26 @@ def test_follow_up_is_the_answer_of_the_observation_and_tells_the_animators(role
     contribution = observation.contribution
     assert contribution.status == ContributionStatus.retained and contribution.answer == "Travaux en septembre."
     assert {m.recipient for m in outbox()} == {roles.animator.email}
+
+
+def test_the_contract_page_reads_rounds_latest_first_with_opinions_and_observations(roles, round_):
+    later = annual_report.open_round(2026, date(2027, 3, 20), actor=roles.project_lead,
+                                     now=datetime(2027, 2, 1, tzinfo=UTC))
+    opinion = annual_report.record_opinion(round_, roles.conseil, _opinion(), actor=roles.animator,
+                                           now=datetime(2026, 3, 5, tzinfo=UTC))
+    annual_report.record_opinion(round_, roles.other_conseil, _opinion(observations="",
+                                 position=OpinionPosition.favourable), actor=roles.project_lead,
+                                 now=datetime(2026, 3, 6, tzinfo=UTC))
+    db.session.commit()
+
+    shown = queries.published_rounds()
+
+    assert [(r.year, r.deadline) for r in shown] == [(2026, later.deadline), (2025, date(2026, 3, 20))]
+    assert shown[0].opinions == []
+    first, second = shown[1].opinions
+    assert (first.conseil_name, first.position) == (roles.conseil.name, OpinionPosition.reserved)
+    assert first.majority_html == opinion.majority_html and "Deux membres" in first.dissenting_html
+    assert first.observations == [(o.contribution_id, o.contribution.title) for o in opinion.observations]
+    assert len(first.observations) == 2
+    assert (second.conseil_name, second.position, second.observations) == (
+        roles.other_conseil.name, OpinionPosition.favourable, [])
