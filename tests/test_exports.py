@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import tracemalloc
+import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -81,6 +82,19 @@ def test_json_export():
     data = json.loads(_bytes(exports.json_export(COLUMNS, ROWS)))
     assert data[0] == {"title": "Des bancs au square", "supports": 12, "share": 0.25, "day": "2026-03-03",
                        "at": "2026-03-03T17:30:00+00:00"}
+
+
+@pytest.mark.parametrize(("name", "sheet"), [("xlsx", "xl/worksheets/sheet1.xml"), ("ods", "content.xml")])
+def test_spreadsheets_are_compressed_and_the_ods_mimetype_comes_first_stored(name, sheet):
+    rows = [(f"Proposition numéro {i}", i, i / 7, date(2026, 1, 1), None) for i in range(5_000)]
+    with zipfile.ZipFile(io.BytesIO(_bytes(exports.FORMATS[name].write(COLUMNS, rows)))) as archive:
+        entries = archive.infolist()
+        info = archive.getinfo(sheet)
+        assert archive.testzip() is None
+    assert all(entry.compress_type == zipfile.ZIP_DEFLATED for entry in entries if entry.filename != "mimetype")
+    assert info.compress_size * 5 < info.file_size
+    if name == "ods":  # OpenDocument readers look for it uncompressed at the start of the file
+        assert (entries[0].filename, entries[0].compress_type) == ("mimetype", zipfile.ZIP_STORED)
 
 
 @pytest.mark.parametrize("name", ["csv", "xlsx", "ods"])
