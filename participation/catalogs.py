@@ -61,6 +61,10 @@ def update() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         old = read(path, locale) if path.exists() else Catalog(locale=locale)
         new = Catalog(locale=locale, project="participation", fuzzy=False)
+        if path.exists():
+            # Keep the plural rule the translations were written for: Babel's locale data can change it
+            # (Babel 2.19 gives French a third form, for millions), which would leave every plural unfinished.
+            new.mime_headers = [(name, value) for name, value in old.mime_headers if name == "Plural-Forms"]
         for message in template:
             if not message.id:
                 continue

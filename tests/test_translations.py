@@ -54,3 +54,31 @@ def test_the_merge_driver_keeps_both_sides(tmp_path):
     merged = catalogs.read(paths[1], "fr")
     assert {m.id: m.string for m in merged if m.id} == {"Ours": "Les nôtres", "Theirs": "Les leurs",
                                                         "Shared": "Partagé"}
+
+
+def test_update_keeps_the_plural_rule_each_catalogue_was_translated_with(tmp_path, monkeypatch):
+    # Babel's locale data may change a language's plural rule (2.19 gives French a third form, for millions):
+    # the update must not turn every translated plural into an unfinished one.
+    from babel.messages.catalog import Catalog
+
+    seats = ("%(num)d seat", "%(num)d seats")
+    monkeypatch.setattr(catalogs, "TRANSLATIONS", tmp_path)
+    monkeypatch.setattr(catalogs, "POT", tmp_path / "messages.pot")
+
+    def extract(output):
+        template = Catalog()
+        template.add(seats)
+        catalogs.write(output, template)
+
+    monkeypatch.setattr(catalogs, "extract", extract)
+    french = Catalog(locale="fr")
+    french.mime_headers = [("Plural-Forms", "nplurals=2; plural=(n > 1);")]
+    french.add(seats, ("%(num)d place", "%(num)d places"))
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    catalogs.write(tmp_path / "fr" / "LC_MESSAGES" / "messages.po", french)
+
+    catalogs.update()
+
+    updated = catalogs.read(tmp_path / "fr" / "LC_MESSAGES" / "messages.po", "fr")
+    assert (updated.num_plurals, updated.plural_expr) == (2, "(n > 1)")
+    assert updated.get(seats[0]).string == ("%(num)d place", "%(num)d places")
