@@ -31,7 +31,7 @@ CAPABILITIES = (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: the only place an app is made."""
     from participation import config as config_module
-    from participation import errors, i18n, registry, security, static_assets, templating, transactions
+    from participation import errors, i18n, layout, registry, security, static_assets, templating, transactions
     from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     app = Flask(
@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app, babel)
     templating.init_app(app)
+    layout.init_app(app)
     static_assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)

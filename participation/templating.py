@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from participation.permissions import can
-from participation.registry import get_registry
 
 
 def shown_name(user: Any) -> str:
@@ -34,10 +33,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
-        registry = get_registry()
         return {
-            "nav_items": registry.sorted_nav(),
-            "back_office_nav_items": registry.sorted_back_office_nav(),
             "platform_name": current_app.config["PLATFORM_NAME"],
             "territory_name": current_app.config["TERRITORY_NAME"],
         }
