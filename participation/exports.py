@@ -76,30 +76,55 @@ def _text(value: Any, decimal_comma: bool) -> str:
     return neutralise(str(value))
 
 
+def _csv_row(delimiter: str, decimal_comma: bool) -> Callable[[Row], str]:
+    """A row as a line of CSV (what ``csv.writer`` writes with QUOTE_MINIMAL and CRLF), each short text's
+    field built once per file.
+
+    Exports repeat the same words in thousands of rows (options, yes/no, quartiers): the field of each
+    (neutralised, quoted when it holds the delimiter, a quote or a line break) is kept, up to
+    CELLS_REMEMBERED of them, so memory stays flat whatever the rows.
+    """
+    special = re.compile(f'[{re.escape(delimiter)}"\r\n]')
+    remembered: dict[str, str] = {}
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"' if special.search(text) else text
+
+    def text_field(value: str) -> str:
+        field = remembered[value] = quoted(neutralise(value))
+        if len(value) > CELL_REMEMBERED_LENGTH or len(remembered) > CELLS_REMEMBERED:
+            del remembered[value]
+        return field
+
+    def line(row: Row) -> str:
+        fields = [
+            (remembered.get(value) or text_field(value)) if type(value) is str
+            else "" if value is None
+            else str(value) if type(value) is int
+            else quoted(_text(value, decimal_comma))
+            for value in row
+        ]
+        if len(fields) == 1 and not fields[0]:
+            return '""\r\n'  # a lone empty field, quoted as csv.writer does (an empty line would be no row)
+        return delimiter.join(fields) + "\r\n"
+
+    return line
+
+
 def _csv(columns: Sequence[Column], rows: Iterable[Row], *, delimiter: str, bom: bool,
          decimal_comma: bool) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([str(column.label) for column in columns])
-    prefix = "\ufeff" if bom else ""
-    count = 0
-    starts = FORMULA_STARTS
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow([str(column.label) for column in columns])
+    prefix = ("\ufeff" if bom else "") + buffer.getvalue()
+    line = _csv_row(delimiter, decimal_comma)
+    batch: list[str] = []
     for row in rows:
-        # The csv module writes None as an empty cell and integers as digits itself; text is
-        # neutralised here, inline (most cells are one or the other); other types go through _text.
-        writer.writerow([
-            value if value is None or type(value) is int
-            else ("'" + value if value.startswith(starts) else value) if type(value) is str
-            else _text(value, decimal_comma)
-            for value in row
-        ])
-        count += 1
-        if count % BATCH == 0:
-            yield (prefix + buffer.getvalue()).encode("utf-8")
+        batch.append(line(row))
+        if len(batch) == BATCH:
+            yield (prefix + "".join(batch)).encode("utf-8")
             prefix = ""
-            buffer.seek(0)
-            buffer.truncate()
-    yield (prefix + buffer.getvalue()).encode("utf-8")
+            batch.clear()
+    yield (prefix + "".join(batch)).encode("utf-8")
 
 
 def csv_french(columns: Sequence[Column], rows: Iterable[Row]) -> Iterator[bytes]:

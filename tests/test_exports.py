@@ -123,3 +123,28 @@ def test_stream_export_response(app):
         response = exports.stream_export("xlsx", "propositions", COLUMNS, iter(ROWS))
         assert response.headers["Content-Disposition"] == 'attachment; filename="propositions.xlsx"'
         assert response.is_streamed
+
+
+@pytest.mark.parametrize("delimiter, writer", [(";", exports.csv_french), (",", exports.csv_open_data)])
+def test_csv_lines_are_what_the_csv_module_writes(delimiter, writer):
+    """The lines are built without csv.writer (each repeated text's field is kept): the same bytes."""
+    import random
+
+    rng = random.Random(7)
+    pieces = ["a", "é", " ", ";", ",", '"', "\n", "\r", "=", "-", "+", "@", "\t", "x" * 120, ""]
+    rows = []
+    for _ in range(400):
+        rows.append(tuple(
+            rng.choice([None, rng.randint(-5, 10**6), True, 0.5, Decimal("2.25"), date(2026, 5, 1),
+                        datetime(2026, 5, 1, 8, 5, tzinfo=UTC), "".join(rng.choices(pieces, k=rng.randint(0, 4)))])
+            for _ in range(5)))
+    rows += [("",), (None,), ("",) * 3, ("répété",)] * 3
+    decimal_comma = delimiter == ";"
+    expected = io.StringIO()
+    reference = csv.writer(expected, delimiter=delimiter, lineterminator="\r\n")
+    reference.writerow([str(column.label) for column in COLUMNS])
+    for row in rows:
+        reference.writerow([value if value is None or type(value) is int else exports._text(value, decimal_comma)
+                            for value in row])
+    data = _bytes(writer(COLUMNS, rows))
+    assert data == (("\ufeff" if decimal_comma else "") + expected.getvalue()).encode("utf-8")
