@@ -55,6 +55,13 @@ def init_app(app: Flask, babel: Babel) -> None:
         # Flask-WTF reads wtforms' own catalogue from disk once per request unless the request has one.
         request.wtforms_translations = WTFORMS_TRANSLATIONS
 
+    @app.before_request
+    def choose_locale_now() -> None:
+        # The language is chosen once per request, before any commit: chosen later (at the first message), it
+        # reads the signed-in person's language again from the database, since a commit expires every object.
+        if request.endpoint != "static":
+            get_locale()
+
 
 class _WTFormsTranslations:
     """wtforms' built-in messages ("This field is required."...) in the request's language, each

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -185,6 +186,7 @@ def profile():
             notify_by_email=form.notify_by_email.data,
         ))
         db.session.commit()
+        refresh()  # the message in the language just chosen
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, resend_form=EmptyForm())

@@ -197,13 +197,14 @@ def sign_up(workshop_id: int):
         db.session.rollback()
         _field_error(form, error)
         return _render_workshop(_load(workshop_id), form, 422)
+    # Read before the commit, which expires the objects (reading them after would take another statement).
+    confirmed = result.registration.status == RegistrationStatus.confirmed
     db.session.commit()
     if result.already_registered:
         flash(_("This e-mail address is already registered for this workshop. We have sent it a new link to see "
                 "or change the registration."), "info")
-        return redirect(url_for("workshops.show_workshop", workshop_id=workshop.id))
-    registration = result.registration
-    if registration.status == RegistrationStatus.confirmed:
+        return redirect(url_for("workshops.show_workshop", workshop_id=workshop_id))
+    if confirmed:
         flash(_("You are registered. Keep the link of this page: it lets you change or cancel your registration."),
               "success")
     else:

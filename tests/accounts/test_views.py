@@ -124,6 +124,8 @@ def test_profile_update_and_validation(signed_in, make_user, make_qpv):
     assert ok.status_code == 302
     db.session.refresh(user)
     assert (user.display_name, user.locale, user.qpv_id, user.birth_year) == ("Awa K.", "en", qpv.id, 1990)
+    # The message says so in the language just chosen.
+    assert "Your profile has been saved." in client.get(ok.location).text
 
 
 def test_download_my_data_is_json_and_logged(signed_in, make_user):

@@ -12,6 +12,7 @@ from participation.audit import AuditEntry
 from participation.contract.models import Contribution
 from participation.db import utcnow
 from participation.extensions import db
+from participation.sqlcount import count_statements
 from participation.workshops import services
 from participation.workshops.models import Attendance, RegistrationStatus, Theme, Workshop, WorkshopRegistration
 
@@ -237,8 +238,13 @@ def test_a_resident_signs_up_in_one_tap_and_manages_from_the_workshop_page(signe
     client = signed_in(roles.habitant)
     page = _page(client.get(f"/ateliers/{workshop.id}"))
     assert 'name="name"' not in page and "Je viens accompagné·e" in page
-    response = client.post(f"/ateliers/{workshop.id}/inscription", data={})
+    with count_statements() as counter:
+        response = client.post(f"/ateliers/{workshop.id}/inscription", data={})
     assert _token(response)
+    # Nothing is read after the commit: not the registration's status, nor the person's language for the message
+    # (a commit expires every object, and reading one again would take one more statement and transaction).
+    reads = [statement for statement in counter.statements if "FROM user_account" in statement]
+    assert len(reads) == 1 and counter.statements[-1].lstrip().startswith("INSERT"), counter.statements
     registration = db.session.scalar(select(WorkshopRegistration))
     assert registration.user_id == roles.habitant.id and registration.seats == 1 and registration.email is None
     assert outbox(roles.habitant.email)[-1].subject.startswith("Inscription confirmée")
