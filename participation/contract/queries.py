@@ -77,7 +77,7 @@ class TreeItem:
 def current_tree() -> tuple[Contract | None, list[TreeItem]]:
     """The contract in force and its live nodes as a tree of rows, siblings in their order (1 statement)."""
     contract, items = None, {}
-    for row in db.session.execute(_CONTRACT_AND_NODES):
+    for row in db.session.execute(_CONTRACT_AND_NODES).all():
         contract = row[0]
         if row.id is not None:
             items[row.id] = TreeItem(row)
@@ -137,7 +137,8 @@ _SUMMARIES = union_all(_COUNTS, _LATEST).order_by("node_id", "rank")
 def node_summaries(contract: Contract) -> dict[int, NodeSummary]:
     """Per live node with links: how many linked contributions in each status, and the latest few (1 statement)."""
     summaries: dict[int, NodeSummary] = {}
-    for node_id, rank, id_, title, status, n in db.session.execute(_SUMMARIES, {"contract_id": contract.id}):
+    # .all(): one fetch of every row (iterating the result fetches them one by one, a third of this function's time).
+    for node_id, rank, id_, title, status, n in db.session.execute(_SUMMARIES, {"contract_id": contract.id}).all():
         summary = summaries.get(node_id)
         if summary is None:
             summary = summaries[node_id] = NodeSummary({})
