@@ -3,14 +3,25 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from participation import audit
 from participation.accounts.forms import EmptyForm
-from participation.contract import annual_report, blueprint, display, policy, queries, services, structure
+from participation.contract import (
+    annual_report,
+    blueprint,
+    display,
+    page_cache,
+    policy,
+    queries,
+    services,
+    structure,
+)
 from participation.contract.forms import (
     AnswerForm,
     ContractForm,
@@ -53,11 +64,16 @@ from participation.territory.services import roles_of
 
 @blueprint.route("/contrat")
 def show_contract():
+    title, content = page_cache.kept(("contrat", str(get_locale()), request.script_root), _contract_content)
+    return render_template("contract/show_contract.html", title=title, content=content)
+
+
+def _contract_content() -> tuple[str | None, Markup]:
+    """The page's title and content (the same for everyone who reads it in this language)."""
     contract, roots = display.contract_page()
-    if contract is None:
-        return render_template("contract/show_contract.html", contract=None, roots=[])
-    return render_template("contract/show_contract.html", contract=contract, roots=roots,
-                           rounds=queries.published_rounds())
+    rounds = queries.published_rounds() if contract is not None else []
+    content = render_template("contract/_contract.html", contract=contract, roots=roots, rounds=rounds)
+    return (contract.title if contract is not None else None), Markup(content)  # noqa: S704 - our template
 
 
 @blueprint.route("/contrat/<int:node_id>")

@@ -40,8 +40,9 @@ def test_contract_pages_statements_do_not_grow(client, roles, contract, make_con
     services.link_to_node(first, node_of("1.1.1.a"), actor=roles.project_lead)
     db.session.commit()
     urls = ["/contrat", f"/suivi/{first.id}", f"/contrat/{node_of('1.1.1.a').id}", f"/contrat/{node_of('1').id}"]
-    before = {url: statements(client, url) for url in urls}
+    before = {url: statements(client, url) for url in urls}  # /contrat computed (its first request)
     assert before["/contrat"] <= 4 and before[f"/suivi/{first.id}"] <= 2
+    assert statements(client, "/contrat") == 1  # then kept: only its version is read
 
     grow(contract, roles, make_contribution, node_of, contributions=30)
     for i in range(5):
@@ -54,6 +55,6 @@ def test_contract_pages_statements_do_not_grow(client, roles, contract, make_con
             observations="Publier le calendrier.\n\nAssocier les habitants."),
             actor=roles.project_lead, now=OPENED + timedelta(days=3))
     db.session.commit()
+    assert {url: statements(client, url) for url in urls} == before  # /contrat computed again: it changed
     page = client.get("/contrat").text
     assert "Contribution 29" in page and "Publier le calendrier." in page
-    assert {url: statements(client, url) for url in urls} == before
