@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="measure only pages whose name contains this text")
     args = parser.parse_args(argv)
     facts = load_facts()
+    os.environ["BENCH_DATABASE_URL"] = args.database_url  # for the extra measures that change data
     pages = core_pages(facts)
     extras = []
     for name, module in capability_modules():
