@@ -74,3 +74,32 @@ def save_facts(facts: dict[str, Any]) -> None:
 
 def load_facts() -> dict[str, Any]:
     return json.loads(DATASET_FILE.read_text(encoding="utf-8"))
+
+
+def computed_again(port: int, family: str, paths: list[tuple[str, str]]) -> list[str]:
+    """Pages kept until what they show changes (participation/page_cache.py), measured when computed again: the
+    family's version raised from here (as a change does), then the page, 7 times each."""
+    import os
+    import statistics
+
+    import psycopg
+
+    from bench.run import Client
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    client = Client(port)
+    lines = []
+    with psycopg.connect(url, autocommit=True) as connection:
+        for label, path in paths:
+            timings = []
+            for _ in range(7):
+                connection.execute("INSERT INTO page_version (name, version) VALUES (%s, 1) ON CONFLICT (name) "
+                                   "DO UPDATE SET version = page_version.version + 1", (family,))
+                status, elapsed, _headers, _body = client.request("GET", path)
+                if status != 200:
+                    return [f"{label}, computed again: HTTP {status}"]
+                timings.append(elapsed)
+            lines.append(f"{label} when computed again (after a change of what it shows; then kept until the next "
+                         f"change): median {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms over "
+                         f"{len(timings)} requests")
+    return lines

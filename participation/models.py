@@ -7,6 +7,7 @@ from participation.contract.models import *  # noqa: F401,F403
 from participation.mail import OutboxMessage  # noqa: F401
 from participation.minutes.models import *  # noqa: F401,F403
 from participation.moderation.models import *  # noqa: F401,F403
+from participation.page_cache import PageVersion  # noqa: F401
 from participation.proposals.models import *  # noqa: F401,F403
 from participation.reporting.models import *  # noqa: F401,F403
 from participation.territory.models import *  # noqa: F401,F403

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from bench.common import DEFAULT_DATABASE_URL, GenerationContext, Page, load_facts
+from bench.common import DEFAULT_DATABASE_URL, GenerationContext, Page, computed_again, load_facts
 
 YEAR = 2025
 
@@ -192,29 +192,7 @@ def pages(facts: dict) -> list[Page]:
 
 
 def extra_measures(facts: dict, port: int) -> list[str]:
-    return _contract_page_computed(port) + _dashboard_computed(facts, port)
-
-
-def _contract_page_computed(port: int) -> list[str]:
-    """/contrat when it is not kept yet: its version raised (as a change does), then the page, 7 times."""
-    import psycopg
-
-    from bench.run import Client
-
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    client = Client(port)
-    timings = []
-    with psycopg.connect(url, autocommit=True) as connection:
-        for _ in range(7):
-            connection.execute("INSERT INTO contract_page_version (id, version) VALUES (1, 1) ON CONFLICT (id) "
-                               "DO UPDATE SET version = contract_page_version.version + 1")
-            status, elapsed, _headers, _body = client.request("GET", "/contrat")
-            if status != 200:
-                return [f"/contrat, computed again: HTTP {status}"]
-            timings.append(elapsed)
-    return [f"/contrat when it is computed (after a change of what it shows; it is then kept until the next "
-            f"change): median {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms over "
-            f"{len(timings)} requests"]
+    return computed_again(port, "contract", [("/contrat", "/contrat")]) + _dashboard_computed(facts, port)
 
 
 def _dashboard_computed(facts: dict, port: int) -> list[str]:

@@ -13,7 +13,7 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from bench.common import GenerationContext, Page
+from bench.common import GenerationContext, Page, computed_again
 
 WORDS = ("le conseil", "les habitants", "le bailleur", "la mairie", "le square", "les halls", "la rue des Lilas",
          "l'école", "le budget participatif", "la fête de quartier", "les jeunes", "l'éclairage", "les jardins",
@@ -193,6 +193,12 @@ def pages(facts: dict) -> list[Page]:
 
 
 def extra_measures(facts: dict, port: int) -> list[str]:
+    typical = facts["minutes"]["typical_meeting_id"]
+    return computed_again(port, "minutes", [("minutes list", "/comptes-rendus"),
+                                            ("minutes page", f"/comptes-rendus/{typical}")]) + _long_pdf(facts, port)
+
+
+def _long_pdf(facts: dict, port: int) -> list[str]:
     """The PDF of the long minutes, fetched from the running server (render included)."""
     long = facts["minutes"]["long_meeting_id"]
     timings, size = [], 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from participation.accounts.models import User
@@ -15,7 +15,7 @@ from participation.territory.models import Conseil
 __all__ = [
     "Contribution", "ContributionKind", "ContributionStatus", "ContributionEvent", "EventKind",
     "Contract", "ContractNode", "NodeLevel", "Pillar", "ContributionLink",
-    "ReportRound", "ConseilOpinion", "OpinionPosition", "ReportObservation", "ContractPageVersion",
+    "ReportRound", "ConseilOpinion", "OpinionPosition", "ReportObservation",
 ]
 
 
@@ -318,17 +318,4 @@ class ReportObservation(Base):
 
     opinion: Mapped[ConseilOpinion] = relationship(back_populates="observations")
     contribution: Mapped[Contribution | None] = relationship()
-
-
-class ContractPageVersion(Base):
-    """A number that changes with every change of what the public contract page shows (contract/page_cache.py).
-
-    One row (id 1), written in the transaction of each change: the page is kept per version, by each server
-    process, and computed again when the number has changed. No row reads as version 0.
-    """
-
-    __tablename__ = "contract_page_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    version: Mapped[int] = mapped_column(BigInteger, default=0)
 

@@ -64,7 +64,7 @@ from participation.territory.services import roles_of
 
 @blueprint.route("/contrat")
 def show_contract():
-    title, content = page_cache.kept(("contrat", str(get_locale()), request.script_root), _contract_content)
+    title, content = page_cache.kept((str(get_locale()), request.script_root), _contract_content)
     return render_template("contract/show_contract.html", title=title, content=content)
 
 

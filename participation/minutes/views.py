@@ -4,15 +4,17 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from participation.accounts.forms import EmptyForm
 from participation.extensions import db, limiter
 from participation.forms import choices
 from participation.i18n import PARIS
-from participation.minutes import blueprint, diff, labels, policy, rendering, services
+from participation.minutes import blueprint, diff, labels, page_cache, policy, rendering, services
 from participation.minutes.forms import (
     ActionForm,
     ActionStatusForm,
@@ -121,6 +123,15 @@ class PublishedCard(NamedTuple):
 
 @blueprint.route("/comptes-rendus")
 def list_minutes():
+    # The list is the same for everyone (kept until minutes are published or changed); only the minutes waiting
+    # for the reader's review are theirs.
+    content = page_cache.kept(("list", str(get_locale()), request.script_root, request.query_string),
+                              _list_content)
+    to_review = services.in_review_for_member(current_user) if current_user.is_authenticated else []
+    return render_template("minutes/list_minutes.html", content=content, to_review=to_review)
+
+
+def _list_content() -> Markup:
     conseils, years = services.published_index()
     slug = request.args.get("conseil", "")
     conseil = next((c for c in conseils if c.slug == slug), None)
@@ -129,9 +140,8 @@ def list_minutes():
     when, kind = labels.when_formatter(), labels.label_once()
     page.items = [PublishedCard(row.id, row.title, kind(row.kind), row.starts_at, when(row.starts_at),
                                 row.conseil_name) for row in page.items]
-    to_review = services.in_review_for_member(current_user) if current_user.is_authenticated else []
-    return render_template("minutes/list_minutes.html", page=page, conseils=conseils, conseil=conseil, year=year,
-                           years=years, to_review=to_review)
+    return Markup(render_template("minutes/_list.html", page=page, conseils=conseils,  # noqa: S704 - our template
+                                  conseil=conseil, year=year, years=years))
 
 
 def _published_or_redirect(meeting: Meeting):
@@ -149,14 +159,22 @@ def show_minutes(meeting_id: int):
     elsewhere = _published_or_redirect(meeting)
     if elsewhere is not None:
         return elsewhere
+    title, content = page_cache.kept(("page", str(get_locale()), request.script_root, meeting.id),
+                                     lambda: _published_content(meeting))
+    return render_template("minutes/show_minutes.html", title=title, content=content)
+
+
+def _published_content(meeting: Meeting) -> tuple[str, Markup]:
+    """The title and content of the public page of published minutes (the same for everyone)."""
     minutes = meeting.minutes
     document, corrections = services.published_document(minutes)
-    return render_template(
-        "minutes/show_minutes.html", meeting=meeting, minutes=minutes, document=document,
+    content = render_template(
+        "minutes/_published.html", meeting=meeting, minutes=minutes, document=document,
         names=rendering.names_for(document, True, meeting.conseil_id), public=True, corrections=corrections,
         follow_up=services.contributions_of(minutes, [d["id"] for d in document["decisions"]]),
         actions_now=services.action_follow_up(minutes) if document["actions"] else {},
     )
+    return f"{document['meeting']['title']} – {meeting.conseil.name}", Markup(content)  # noqa: S704 - our template
 
 
 @blueprint.route("/comptes-rendus/<int:meeting_id>.pdf")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import delete, update
 
+from participation import page_cache as shared_page_cache
 from participation.contract import annual_report, page_cache, services, structure
 from participation.contract.models import (
     ContractNode,
@@ -123,6 +124,7 @@ def test_other_changes_and_rolled_back_ones_leave_the_version(roles, contract, m
 def test_the_version_is_raised_once_at_the_commit(roles, contract, make_contribution, node_of):
     db.session.commit()
     before = page_cache.current_version()
+    minutes_before = shared_page_cache.current_version("minutes")  # they show the decisions' follow-up
     for i in range(3):
         contribution = make_contribution(roles.conseil, title=f"Idée {i}")
         services.link_to_node(contribution, node_of("1.1.1.a"), actor=roles.project_lead)
@@ -130,4 +132,5 @@ def test_the_version_is_raised_once_at_the_commit(roles, contract, make_contribu
     with count_statements() as counter:
         db.session.commit()
     assert page_cache.current_version() == before + 1
-    assert sum("contract_page_version" in statement for statement in counter.statements) == 1
+    assert shared_page_cache.current_version("minutes") == minutes_before + 1
+    assert sum("page_version" in statement for statement in counter.statements) == 2  # one per family

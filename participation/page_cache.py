@@ -1,0 +1,149 @@
+"""Public pages kept by each server process until what they show changes.
+
+Some public pages are read far more often than what they show changes: the contract with every contribution
+linked to it (/contrat), published minutes. Each such *family* of pages has a version in ``page_version``,
+raised at the commit of any transaction that changed a table (or, for some, a column) the family reads,
+whatever the code that made the change:
+
+- changes flushed by the ORM (``after_insert``, ``before_update``, ``after_delete`` of the watched models);
+- INSERT, UPDATE and DELETE statements on the watched tables run through the session (``do_orm_execute``).
+
+The version is raised last, just before the COMMIT: its row stays locked for the commit only, and a transaction
+that holds it waits for nothing else (raised at the change, it could deadlock with a transaction holding a row
+the first one wants next). A request reads the version first, then (if nothing is kept for it) the page's data:
+what it keeps for a version is at least as recent as that version, so a change shows on every request that
+starts after its commit. Changes made outside the application (SQL typed into a console) show at the next change
+or restart. No row reads as version 0.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Hashable
+from typing import Any, TypeVar
+
+from flask import current_app
+from sqlalchemy import BigInteger, String, event, inspect, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, object_session
+
+from participation.db import Base
+from participation.extensions import db
+
+T = TypeVar("T")
+EXTENSION = "page_cache"
+MAX_KEPT = 500  # values kept per process, all families together (the oldest goes first)
+_CHANGED = "page_families_changed"  # in Session.info: the families whose tables changed in this transaction
+
+
+class PageVersion(Base):
+    """The version of what a family of kept pages shows (one row per family, created at its first change)."""
+
+    __tablename__ = "page_version"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# model: [(family, columns or None for any change)]; table name: families
+_WATCHERS: dict[type, list[tuple[str, frozenset[str] | None]]] = {}
+_TABLES: dict[str, set[str]] = {}
+
+
+def watch(family: str, model: type, columns: Collection[str] | None = None) -> None:
+    """Raise ``family``'s version when a row of ``model`` is added, removed or changed (in ``columns`` only,
+    when given: a sign-in that stamps the account does not change the names pages show)."""
+    watcher = (family, frozenset(columns) if columns is not None else None)
+    watchers = _WATCHERS.setdefault(model, [])
+    if watcher in watchers:
+        return
+    if not watchers:
+        event.listen(model, "after_insert", _added_or_removed)
+        event.listen(model, "after_delete", _added_or_removed)
+        event.listen(model, "before_update", _updated)
+    watchers.append(watcher)
+    _TABLES.setdefault(model.__table__.name, set()).add(family)
+
+
+def _mark(session: Session | None, families: Collection[str]) -> None:
+    if session is not None and families:
+        session.info.setdefault(_CHANGED, set()).update(families)
+
+
+def _added_or_removed(mapper, connection: Connection, target: Any) -> None:
+    _mark(object_session(target), {family for family, _columns in _WATCHERS.get(type(target), ())})
+
+
+def _updated(mapper, connection: Connection, target: Any) -> None:
+    watchers = _WATCHERS.get(type(target), ())
+    attributes = inspect(target).attrs
+    _mark(object_session(target), {
+        family for family, columns in watchers
+        if columns is None or any(attributes[name].history.has_changes() for name in columns)
+    })
+
+
+def _statement_run(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        _mark(state.session, _TABLES.get(getattr(table, "name", None), set()))
+
+
+def _raise_versions(connection: Connection, families: Collection[str]) -> None:
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = PageVersion.__table__
+    for family in sorted(families):  # always in the same order: two transactions never wait for each other's rows
+        statement = insert(table).values(name=family, version=1)
+        connection.execute(statement.on_conflict_do_update(index_elements=[table.c.name],
+                                                           set_={"version": table.c.version + 1}))
+
+
+def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    families = session.info.pop(_CHANGED, None)
+    if families:
+        _raise_versions(session.connection(), families)
+
+
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+event.listen(Session, "do_orm_execute", _statement_run)
+event.listen(Session, "before_commit", _before_commit)
+event.listen(Session, "after_rollback", _rolled_back)
+
+
+def current_version(family: str) -> int:
+    return db.session.scalar(select(PageVersion.version).where(PageVersion.name == family)) or 0
+
+
+class _Kept:
+    """What this process keeps: {(family, version, key): value}, for the latest version of each family it read."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, int, Hashable], Any] = {}
+        self.lock = threading.Lock()
+
+
+def kept(family: str, key: Hashable, build: Callable[[], T]) -> T:
+    """The value kept for ``key`` at the family's current version, else ``build()`` (then kept)."""
+    version = current_version(family)
+    store: _Kept = current_app.extensions.setdefault(EXTENSION, _Kept())
+    entry = (family, version, key)
+    found = store.values.get(entry, store)
+    if found is not store:
+        return found
+    value = build()
+    with store.lock:
+        if any(kept_family == family and kept_version != version for kept_family, kept_version, _key in store.values):
+            store.values = {kept: v for kept, v in store.values.items() if kept[0] != family or kept[1] == version}
+        while len(store.values) >= MAX_KEPT:
+            del store.values[next(iter(store.values))]
+        store.values[entry] = value
+    return value

@@ -1,0 +1,42 @@
+"""Kept public pages: versions per family, raised at the commit, and a bounded store per process."""
+
+from __future__ import annotations
+
+from participation import page_cache
+from participation.extensions import db
+
+
+def test_values_are_kept_per_family_version_and_key(app, roles):
+    built = []
+
+    def build(value):
+        return lambda: built.append(value) or value
+
+    with app.test_request_context():
+        assert page_cache.kept("minutes", "a", build(1)) == 1
+        assert page_cache.kept("minutes", "a", build(2)) == 1  # kept
+        assert page_cache.kept("contract", "a", build(3)) == 3  # another family
+        roles.conseil.name = "Conseil renommé"  # both families show conseil names
+        db.session.commit()
+        assert page_cache.kept("minutes", "a", build(4)) == 4
+        assert page_cache.kept("contract", "a", build(5)) == 5
+    assert built == [1, 3, 4, 5]
+
+
+def test_a_watched_column_raises_the_version_and_the_others_do_not(app, roles):
+    before = page_cache.current_version("minutes")
+    roles.member.last_login_at = roles.member.created_at
+    db.session.commit()
+    assert page_cache.current_version("minutes") == before
+    roles.member.display_name = "Awa D."
+    db.session.commit()
+    assert page_cache.current_version("minutes") == before + 1
+
+
+def test_the_store_is_bounded(app, monkeypatch):
+    monkeypatch.setattr(page_cache, "MAX_KEPT", 3)
+    with app.test_request_context():
+        for key in range(10):
+            page_cache.kept("minutes", key, lambda key=key: key)
+        store = app.extensions[page_cache.EXTENSION]
+        assert [key for _family, _version, key in store.values] == [7, 8, 9]
