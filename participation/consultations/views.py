@@ -6,13 +6,15 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import abort, after_this_request, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
 from sqlalchemy import select
 
 from participation.accounts.forms import EmptyForm
-from participation.consultations import answers, blueprint, labels, policy, results, services
+from participation.consultations import answers, blueprint, labels, page_cache, policy, results, services
 from participation.consultations.forms import RespondentForm
 from participation.consultations.models import Channel, Consultation, Question, QuestionKind
 from participation.contract.services import contribution_for
@@ -293,16 +295,24 @@ def show_results(consultation_id: int):
     consultation = load_visible(consultation_id)
     if not policy.can_see_results(current_user, consultation):
         return render_template("consultations/results_not_yet.html", consultation=consultation)
+    # The same for everyone who may download the exports (or may not), in a language, phase and choice of filters.
+    key = ("results", str(get_locale()), request.script_root, consultation.id, consultation.phase().value,
+           policy.can_export(current_user, consultation), request.query_string)
+    content = page_cache.kept(key, lambda: _results_content(consultation))
+    return render_template("consultations/show_results.html", consultation=consultation, content=content)
+
+
+def _results_content(consultation: Consultation) -> Markup:
     built = results.results(consultation, read_filters())
     labels.describe_rows(built)
-    return render_template(
-        "consultations/show_results.html", consultation=consultation,
+    return Markup(render_template(  # noqa: S704 - our template
+        "consultations/_results.html", consultation=consultation,
         results=built, quartiers=filter_quartiers(built),
         channels=list(Channel),
         # Shown with the synthesis only: no statement for it before one is published.
         contribution=contribution_for(services.SOURCE_TYPE, consultation.id)
         if consultation.synthesis_published_at else None,
-    )
+    ))
 
 
 @blueprint.route("/consultations/<int:consultation_id>/resultats/questions/<int:question_id>")

@@ -166,9 +166,11 @@ def test_the_results_page_runs_the_same_statements_whatever_the_number_of_respon
         return counter.count
 
     few = statements()
-    # The consultation and its questionnaire (2), the tallies, the responses per channel and quartier,
-    # the latest texts of every question (1 each); the contribution only once a synthesis is published.
-    assert few <= 5
+    # The consultation and its questionnaire (2), the version of the kept pages, the tallies, the responses per
+    # channel and quartier, the latest texts of every question (1 each); the contribution only once a synthesis is
+    # published.
+    assert few <= 6
+    assert statements() == 3  # then kept until an answer comes: the consultation, its questionnaire, the version
     consultation = db.session.get(Consultation, consultation_id)
     for _ in range(30):
         answer_consultation(consultation, values=typical_answers(consultation))
