@@ -33,7 +33,7 @@ from participation.forms import SelectChoice, choices
 from participation.moderation import services as moderation
 from participation.moderation.models import ReportReason
 from participation.permissions import authorize
-from participation.proposals import blueprint, policy, services
+from participation.proposals import blueprint, page_cache, policy, services
 from participation.proposals.forms import (
     THEME_LABELS,
     AnswerForm,
@@ -159,7 +159,7 @@ def _visitor_seed() -> int:
 
 @blueprint.route("/propositions")
 def list_proposals():
-    options = services.filter_options()
+    options = page_cache.filter_options()
     args = request.args
     offered_nodes = {str(node_id) for _depth, node_id, _label in options.nodes}
     selected = {

@@ -1,0 +1,67 @@
+"""The options of the filters of /propositions are kept until the territory or the contract changes."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import func, update
+
+from participation.contract import structure
+from participation.extensions import db
+from participation.proposals import page_cache
+from participation.sqlcount import count_statements
+from participation.territory.models import Conseil
+from tests import factories
+
+
+def _list(client, query: str = "") -> str:
+    db.session.commit()
+    response = client.get(f"/propositions{query}")
+    assert response.status_code == 200
+    return html.unescape(response.text)
+
+
+def test_the_options_are_read_once_then_kept(client, roles):
+    _list(client)
+    with count_statements() as first:
+        _list(client, "?sort=recent")
+    with count_statements() as again:
+        _list(client, "?sort=recent")
+    assert again.count == first.count
+    with count_statements() as counter:
+        page_cache.filter_options()
+    assert counter.count == 1  # the version only
+
+
+def test_a_new_conseil_quartier_or_objective_is_offered_at_once(client, roles, make_proposal):
+    make_proposal(roles.habitant, roles.conseil)
+    contract = factories.make_contract()
+    page = _list(client)
+    assert "Conseil citoyen des Tilleuls" not in page and "Éclairer les cheminements" in page
+
+    quartier = factories.make_qpv(code="QN0000999", name="Les Tilleuls")
+    factories.make_conseil("Conseil citoyen des Tilleuls", qpvs=[quartier])
+    structure.update_node(factories.node(contract, "1.1.1"), structure.NodeData(title="Éclairer les passages"))
+    page = _list(client)
+    assert "Conseil citoyen des Tilleuls" in page and "Les Tilleuls" in page
+    assert "Éclairer les passages" in page and "Éclairer les cheminements" not in page
+
+
+def test_an_archived_conseil_is_no_longer_offered(client, roles, make_proposal):
+    make_proposal(roles.habitant, roles.conseil)
+    other = db.session.get(Conseil, roles.other_conseil.id)
+    assert other.name in _list(client)
+    db.session.execute(update(Conseil).where(Conseil.id == other.id).values(archived_at=func.now()))
+    assert other.name not in _list(client)  # a statement run through the session counts too
+
+
+def test_a_support_does_not_touch_the_options(client, roles, make_proposal):
+    from participation.proposals import services
+
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    _list(client)
+    services.support(proposal, roles.member)
+    db.session.commit()
+    with count_statements() as counter:
+        page_cache.filter_options()
+    assert counter.count == 1  # still kept
