@@ -65,11 +65,18 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # With the platform roles, which every page's menus read (one statement instead of two).
-    user = db.session.scalars(select(User).where(User.id == int(user_id)).options(joinedload(User.role_grants))
-                              ).unique().first()
-    if user is None or user.is_deleted or not secrets.compare_digest(user.session_token, token):
+    # With the platform roles and the conseils the user animates and sits in, which every page's menus read:
+    # one statement instead of three.
+    from participation.territory.services import remember_roles, roles_columns
+
+    row = db.session.execute(select(User, *roles_columns()).where(User.id == int(user_id))
+                             .options(joinedload(User.role_grants))).unique().first()
+    if row is None:
         return None
+    user, animates, sits = row
+    if user.is_deleted or not secrets.compare_digest(user.session_token, token):
+        return None
+    remember_roles(user, animates, sits)
     return user
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import String, cast, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, selectinload
 
 from participation.accounts.models import Gender, User
@@ -59,6 +59,29 @@ def roles_of(user: Any) -> ConseilRoles:
     roles = ConseilRoles(animator_of, member_of)
     user.__dict__["_conseil_roles"] = roles
     return roles
+
+
+def roles_columns() -> tuple[Any, Any]:
+    """The conseils a user animates and sits in, as two columns of the statement that loads the user.
+
+    Each is the comma-separated list of the conseil ids (NULL for none), correlated to the user's row: the
+    session's user loader reads them with the account, one statement for both (see ``remember_roles``).
+    """
+    from participation.accounts.models import User
+
+    animates = (select(func.aggregate_strings(cast(AnimatorAssignment.conseil_id, String), ","))
+                .where(AnimatorAssignment.user_id == User.id).scalar_subquery())
+    sits = (select(func.aggregate_strings(cast(Membership.conseil_id, String), ","))
+            .where(Membership.user_id == User.id, Membership.ended_on.is_(None)).scalar_subquery())
+    return animates, sits
+
+
+def remember_roles(user: Any, animates: str | None, sits: str | None) -> None:
+    """Keep for this request the roles read by ``roles_columns`` with the user."""
+    user.__dict__["_conseil_roles"] = ConseilRoles(
+        frozenset(int(conseil_id) for conseil_id in animates.split(",")) if animates else frozenset(),
+        frozenset(int(conseil_id) for conseil_id in sits.split(",")) if sits else frozenset(),
+    )
 
 
 def forget_roles(user: Any) -> None:

@@ -111,3 +111,29 @@ def test_roles_of_reads_animation_and_membership(app, make_conseil, make_member,
     make_animator(other, user)
     roles = services.roles_of(user)
     assert roles.member_of == {conseil.id} and roles.animator_of == {other.id}
+
+
+def test_the_roles_in_conseils_come_with_the_signed_in_user_in_one_statement(app, make_user, make_conseil,
+                                                                             make_member, make_animator):
+    from participation.accounts.services import load_session_user
+    from participation.sqlcount import count_statements
+
+    first, second, third = make_conseil("Conseil A"), make_conseil("Conseil B"), make_conseil("Conseil C")
+    user = make_user()
+    make_animator(first, user)
+    make_member(first, user)
+    make_member(second, user)
+    services.end_membership(make_member(third, user))
+    nobody = make_user()
+    db.session.commit()
+    session_ids = user.get_id(), nobody.get_id()
+    animated, sat_in = frozenset({first.id}), frozenset({first.id, second.id})
+    db.session.expunge_all()  # as in a new request
+
+    with count_statements() as counter:
+        loaded = load_session_user(session_ids[0])
+        roles = services.roles_of(loaded)
+        nothing = services.roles_of(load_session_user(session_ids[1]))
+    assert counter.count == 2
+    assert roles == services.ConseilRoles(animated, sat_in)
+    assert nothing == services.ConseilRoles(frozenset(), frozenset())
