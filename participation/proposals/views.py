@@ -17,8 +17,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
@@ -157,9 +157,13 @@ def _visitor_seed() -> int:
     return seed
 
 
+SELECTS = ("conseil", "quartier", "theme", "objectif", "status", "sort")  # the selects of the filters
+
+
 @blueprint.route("/propositions")
 def list_proposals():
-    options = page_cache.filter_options()
+    kept = page_cache.filters()
+    options = kept.options
     args = request.args
     offered_nodes = {str(node_id) for _depth, node_id, _label in options.nodes}
     selected = {
@@ -184,8 +188,12 @@ def list_proposals():
     page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=user)
     here = request.full_path if request.query_string else request.path
     labels = card_labels()
+    selects = kept.selects_html(
+        (str(get_locale()), tuple(selected[name] for name in SELECTS)),
+        lambda: Markup(render_template("proposals/_filter_selects.html",  # noqa: S704 - our template
+                                       options=_filter_choices(options), selected=selected)))
     return render_template(
-        "proposals/list_proposals.html", page=page, selected=selected, options=_filter_choices(options),
+        "proposals/list_proposals.html", page=page, selected=selected, selects=selects,
         labels=labels, cards=_cards(user, page.items, page.supported, here, labels, options),
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )

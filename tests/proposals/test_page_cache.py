@@ -8,7 +8,7 @@ from sqlalchemy import func, update
 
 from participation.contract import structure
 from participation.extensions import db
-from participation.proposals import page_cache
+from participation.proposals import page_cache, views
 from participation.sqlcount import count_statements
 from participation.territory.models import Conseil
 from tests import factories
@@ -65,3 +65,22 @@ def test_a_support_does_not_touch_the_options(client, roles, make_proposal):
     with count_statements() as counter:
         page_cache.filter_options()
     assert counter.count == 1  # still kept
+
+
+def test_the_selects_are_kept_per_language_and_choice_made(client, roles, make_proposal, monkeypatch):
+    make_proposal(roles.habitant, roles.conseil)
+    conseil = db.session.get(Conseil, roles.conseil.id)
+    french = _list(client)
+    assert 'value="supports" selected' not in french and "Les plus soutenues d'abord" in french
+    chosen = _list(client, f"?sort=supports&conseil={conseil.slug}")
+    assert 'value="supports" selected' in chosen and f'value="{conseil.slug}" selected' in chosen
+    assert 'value="supports" selected' not in _list(client)  # the first choice is still kept as it was
+    english = html.unescape(client.get("/propositions?sort=supports", headers={"Accept-Language": "en"}).text)
+    assert "Most supported first" in english and 'value="supports" selected' in english
+    rendered = []
+    original = views._filter_choices
+    monkeypatch.setattr(views, "_filter_choices", lambda options: rendered.append(1) or original(options))
+    assert _list(client, f"?sort=supports&conseil={conseil.slug}") == chosen
+    assert rendered == []  # kept
+    _list(client, f"?sort=comments&conseil={conseil.slug}")
+    assert rendered == [1]  # another choice: rendered once
