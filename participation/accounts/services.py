@@ -66,7 +66,7 @@ def load_session_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     # With the platform roles and the conseils the user animates and sits in, which every page's menus read:
-    # one statement instead of three.
+    # one statement instead of two.
     from participation.territory.services import remember_roles, roles_columns
 
     row = db.session.execute(select(User, *roles_columns()).where(User.id == int(user_id))

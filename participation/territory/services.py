@@ -67,8 +67,6 @@ def roles_columns() -> tuple[Any, Any]:
     Each is the comma-separated list of the conseil ids (NULL for none), correlated to the user's row: the
     session's user loader reads them with the account, one statement for both (see ``remember_roles``).
     """
-    from participation.accounts.models import User
-
     animates = (select(func.aggregate_strings(cast(AnimatorAssignment.conseil_id, String), ","))
                 .where(AnimatorAssignment.user_id == User.id).scalar_subquery())
     sits = (select(func.aggregate_strings(cast(Membership.conseil_id, String), ","))
