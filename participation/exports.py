@@ -399,13 +399,10 @@ def _ods_cell(value: Any) -> str:
         return (f'<table:table-cell office:value-type="float" office:value="{value}">'
                 f"<text:p>{value}</text:p></table:table-cell>")
     if isinstance(value, datetime):
-        # One format for the value (ISO, to the second) and the text shown (dd/mm/yyyy hh:mm), from the fields
-        # of the local time: isoformat and then _french_datetime cost twice as much, once per row.
-        local = value.astimezone(PARIS) if value.tzinfo else value
-        year, month, day, hour, minute = local.year, local.month, local.day, local.hour, local.minute
-        return (f'<table:table-cell table:style-name="cedatetime" office:value-type="date" office:date-value="'
-                f'{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{local.second:02d}"><text:p>'
-                f"{day:02d}/{month:02d}/{year} {hour:02d}:{minute:02d}</text:p></table:table-cell>")
+        local = _local(value)
+        return (f'<table:table-cell table:style-name="cedatetime" office:value-type="date" '
+                f'office:date-value="{local.isoformat(timespec="seconds")}">'
+                f"<text:p>{_french_datetime(local)}</text:p></table:table-cell>")
     if isinstance(value, date):
         return (f'<table:table-cell table:style-name="cedate" office:value-type="date" '
                 f'office:date-value="{value.isoformat()}"><text:p>{value.strftime("%d/%m/%Y")}</text:p>'

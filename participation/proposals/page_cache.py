@@ -45,7 +45,3 @@ class KeptFilters:
 def filters() -> KeptFilters:
     """The filters, shared by the requests of this process: read them, never change the options."""
     return page_cache.kept(FAMILY, "filters", lambda: KeptFilters(services.filter_options()))
-
-
-def filter_options() -> services.FilterOptions:
-    return filters().options

@@ -157,9 +157,6 @@ def _visitor_seed() -> int:
     return seed
 
 
-SELECTS = ("conseil", "quartier", "theme", "objectif", "status", "sort")  # the selects of the filters
-
-
 @blueprint.route("/propositions")
 def list_proposals():
     kept = page_cache.filters()
@@ -189,7 +186,7 @@ def list_proposals():
     here = request.full_path if request.query_string else request.path
     labels = card_labels()
     selects = kept.selects_html(
-        (str(get_locale()), tuple(selected[name] for name in SELECTS)),
+        (str(get_locale()), tuple(value for name, value in selected.items() if name != "q")),
         lambda: Markup(render_template("proposals/_filter_selects.html",  # noqa: S704 - our template
                                        options=_filter_choices(options), selected=selected)))
     return render_template(

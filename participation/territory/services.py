@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from participation.accounts.models import Gender, User
@@ -47,18 +47,9 @@ def roles_of(user: Any) -> ConseilRoles:
     cached = user.__dict__.get("_conseil_roles")
     if cached is not None:
         return cached
-    # Both lists in one round trip: signed-in pages ask for them to draw the menus.
-    animates = literal("animator")
-    rows = db.session.execute(union_all(
-        select(animates.label("kind"), AnimatorAssignment.conseil_id).where(AnimatorAssignment.user_id == user.id),
-        select(literal("member"), Membership.conseil_id).where(Membership.user_id == user.id,
-                                                              Membership.ended_on.is_(None)),
-    )).all()
-    animator_of = frozenset(conseil_id for kind, conseil_id in rows if kind == "animator")
-    member_of = frozenset(conseil_id for kind, conseil_id in rows if kind == "member")
-    roles = ConseilRoles(animator_of, member_of)
-    user.__dict__["_conseil_roles"] = roles
-    return roles
+    # Read by the session's user loader with the account (roles_columns); here for a user loaded otherwise.
+    animates, sits = db.session.execute(select(*roles_columns()).where(User.id == user.id)).one()
+    return remember_roles(user, animates, sits)
 
 
 def roles_columns() -> tuple[Any, Any]:
@@ -74,12 +65,13 @@ def roles_columns() -> tuple[Any, Any]:
     return animates, sits
 
 
-def remember_roles(user: Any, animates: str | None, sits: str | None) -> None:
+def remember_roles(user: Any, animates: str | None, sits: str | None) -> ConseilRoles:
     """Keep for this request the roles read by ``roles_columns`` with the user."""
-    user.__dict__["_conseil_roles"] = ConseilRoles(
+    roles = user.__dict__["_conseil_roles"] = ConseilRoles(
         frozenset(int(conseil_id) for conseil_id in animates.split(",")) if animates else frozenset(),
         frozenset(int(conseil_id) for conseil_id in sits.split(",")) if sits else frozenset(),
     )
+    return roles
 
 
 def forget_roles(user: Any) -> None:
