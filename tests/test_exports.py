@@ -78,6 +78,32 @@ def test_ods_opens_in_odfpy():
     assert rows[2][0].startswith("'=")
 
 
+def test_numbers_and_booleans_keep_their_type_in_spreadsheets_whatever_the_order():
+    # Cells of integers are built once per sheet: 1 and True are the same key in a dict, not the same cell.
+    rows = [(1, True, 0, False, 1), (True, 1, False, 0, True), (1, True, 0, False, 1)]
+    workbook = openpyxl.load_workbook(io.BytesIO(_bytes(exports.xlsx(COLUMNS, rows))))
+    values = [[cell.value for cell in row] for row in workbook.active.iter_rows(min_row=2)]
+    assert [[type(value) for value in row] for row in values] == [[type(value) for value in row] for row in rows]
+    assert values == [list(row) for row in rows]
+    assert _ods_rows(_bytes(exports.ods(COLUMNS, rows)))[1:] == [
+        ["1", "true", "0", "false", "1"], ["true", "1", "false", "0", "true"], ["1", "true", "0", "false", "1"]]
+
+
+def test_date_times_are_written_in_paris_time_aware_or_already_local():
+    winter, summer = datetime(2026, 1, 10, 12, 5, tzinfo=UTC), datetime(2026, 7, 14, 18, 30, 59, tzinfo=UTC)
+    local = datetime(2026, 7, 14, 20, 30, 59)  # naive: already Paris time, written as is
+    rows = [("a", 1, 0.5, None, winter), ("b", 2, 0.5, None, summer), ("c", 3, 0.5, None, local)]
+    assert [line.split(";")[4] for line in _bytes(exports.csv_french(COLUMNS, rows)).decode().splitlines()[1:]] == \
+        ["10/01/2026 13:05", "14/07/2026 20:30", "14/07/2026 20:30"]
+    assert [row[4] for row in _ods_rows(_bytes(exports.ods(COLUMNS, rows)))[1:]] == \
+        ["10/01/2026 13:05", "14/07/2026 20:30", "14/07/2026 20:30"]
+    workbook = openpyxl.load_workbook(io.BytesIO(_bytes(exports.xlsx(COLUMNS, rows))))
+    assert [row[4].value for row in workbook.active.iter_rows(min_row=2)] == [
+        datetime(2026, 1, 10, 13, 5), datetime(2026, 7, 14, 20, 30, 59), datetime(2026, 7, 14, 20, 30, 59)]
+    content = zipfile.ZipFile(io.BytesIO(_bytes(exports.ods(COLUMNS, rows)))).read("content.xml").decode()
+    assert 'office:date-value="2026-07-14T20:30:59"' in content and 'office:date-value="2026-01-10T13:05:00"' in content
+
+
 def test_json_export():
     data = json.loads(_bytes(exports.json_export(COLUMNS, ROWS)))
     assert data[0] == {"title": "Des bancs au square", "supports": 12, "share": 0.25, "day": "2026-03-03",

@@ -18,7 +18,7 @@ from sqlalchemy import String, Text, cast, select, type_coerce
 
 from participation.consultations import labels, results
 from participation.consultations.models import Answer, Channel, Consultation, Question, QuestionKind, Response
-from participation.exports import Column
+from participation.exports import Column, local_time
 from participation.extensions import db
 from participation.territory.models import QPV
 
@@ -86,18 +86,20 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[list
         Column("response", _("Response")), Column("answered_at", _("Answered on")),
         Column("channel", _("Channel")), Column("quartier", _("Quartier of residence")),
     ] + [Column(f"q{n}", f"{n}. {question.text}") for n, question in enumerate(questions, start=1)]
-    # A Core statement on the tables (no ORM row processing), read in batches from a server-side cursor.
+    # A Core statement on the table (no ORM row processing), read in batches from a server-side cursor.
     # The answers come as the JSON text and are decoded here with json.loads: the driver's own JSON
-    # loader costs several times more per row.
-    responses, qpvs = Response.__table__, QPV.__table__
+    # loader costs several times more per row. The date comes as Paris time where the database can
+    # convert it, and the quartiers (a few dozen) are named from one read instead of a join.
+    responses = Response.__table__
     statement = (
-        select(responses.c.id, responses.c.updated_at, type_coerce(responses.c.channel, String), responses.c.qpv_id,
-               qpvs.c.code, qpvs.c.name, cast(responses.c.answers_data, Text))
-        .select_from(responses.outerjoin(qpvs, qpvs.c.id == responses.c.qpv_id))
+        select(responses.c.id, local_time(responses.c.updated_at, db.session.get_bind().dialect.name),
+               type_coerce(responses.c.channel, String), responses.c.qpv_id, cast(responses.c.answers_data, Text))
         .where(responses.c.consultation_id == consultation.id)
         .order_by(responses.c.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
+    quartiers: dict[int | None, str | None] = {None: None}
+    quartiers.update(_quartier_names())
     hidden = _hidden_texts(questions)
     hidden_text = _("(hidden answer)")
     other_prefix = _("Other: %(text)s", text="")
@@ -136,14 +138,12 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[list
             may_hide.append((4 + number, str(question.id), question.id))
 
     def rows() -> Iterator[list]:
-        quartiers: dict[int | None, str | None] = {None: None}
         nothing: dict = {}  # a question left unanswered: every reader gives None
         decode = _RAW_DECODE
-        for response_id, answered_at, channel, qpv_id, code, name, text in _each(
-                db.session.connection().execute(statement)):
+        for response_id, answered_at, channel, qpv_id, text in _each(db.session.connection().execute(statement)):
             quartier = quartiers.get(qpv_id, nothing)
-            if quartier is nothing:
-                quartier = quartiers[qpv_id] = f"{name} ({code})" if code is not None else None
+            if quartier is nothing:  # a quartier created since the names were read
+                quartier = quartiers[qpv_id] = _quartier_names(QPV.id == qpv_id).get(qpv_id)
             # json.loads without its wrapper (a quarter of its cost on these short documents).
             try:
                 data, end = decode(text) if text else (nothing, 0)
@@ -163,6 +163,12 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[list
 
 
 _RAW_DECODE = json.JSONDecoder().raw_decode
+
+
+def _quartier_names(*conditions: Any) -> dict[int, str]:
+    """"Name (code)" of the quartiers (those meeting ``conditions``), by id."""
+    return {qpv_id: f"{name} ({code})" for qpv_id, code, name in db.session.execute(
+        select(QPV.id, QPV.code, QPV.name).where(*conditions))}
 
 
 def _each(result) -> Iterator[tuple]:

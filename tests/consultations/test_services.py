@@ -485,6 +485,26 @@ def test_raw_answers_have_one_row_per_response_and_one_column_per_question(roles
     assert paper[f"q{numbers[question(consultation, QuestionKind.single_choice).id]}"] == "Autre : (réponse masquée)"
 
 
+def test_raw_answers_are_dated_in_paris_time(roles):
+    # On PostgreSQL the database converts the date; elsewhere the writers do: the same cells either way.
+    from datetime import UTC, datetime
+
+    from participation import exports as writers
+    from participation.consultations import exports
+
+    consultation = make_consultation(roles.conseil)
+    answer_consultation(consultation, roles.habitant)
+    answer_consultation(consultation, token="another-browser-token")
+    first, second = db.session.scalars(select(Response).where(Response.consultation_id == consultation.id)
+                                       .order_by(Response.id)).all()
+    first.updated_at = datetime(2026, 1, 10, 12, 5, tzinfo=UTC)
+    second.updated_at = datetime(2026, 7, 14, 18, 30, 59, tzinfo=UTC)
+    db.session.flush()
+    columns, rows = exports.raw_answers(consultation)
+    lines = b"".join(writers.csv_french(columns, rows)).decode("utf-8-sig").splitlines()[1:]
+    assert [line.split(";")[1] for line in lines] == ["10/01/2026 13:05", "14/07/2026 20:30"]
+
+
 def test_aggregated_results_export_has_counts_shares_scores_and_averages(roles):
     from participation.consultations import exports
 
