@@ -160,32 +160,37 @@ def lock_workshop(workshop_id: int) -> Workshop:
 # What a sign-up decides on: read again under the lock (the rest of the row is read before it).
 _SIGN_UP_STATE = ("capacity", "confirmed_seats", "waitlist_count", "cancelled_at", "starts_at", "ends_at",
                   "signup_close_minutes")
+# The statements run while the workshop's row is locked, built once: the lock is held for as little as can be.
+_WORKSHOPS = Workshop.__table__
+_LOCK_COUNTERS = (select(*(_WORKSHOPS.c[name] for name in _SIGN_UP_STATE))
+                  .where(_WORKSHOPS.c.id == bindparam("workshop_id")).with_for_update())
+_ADD_TO_COUNTERS = (update(_WORKSHOPS).where(_WORKSHOPS.c.id == bindparam("workshop_id"))
+                    .values(confirmed_seats=_WORKSHOPS.c.confirmed_seats + bindparam("seats"),
+                            waitlist_count=_WORKSHOPS.c.waitlist_count + bindparam("waitlist")))
+_ACTIVE = WorkshopRegistration.status != RegistrationStatus.cancelled
+_REGISTERED_USER = select(WorkshopRegistration.id).where(
+    WorkshopRegistration.workshop_id == bindparam("workshop_id"), WorkshopRegistration.user_id == bindparam("user_id"),
+    _ACTIVE)
+_REGISTERED_EMAIL = select(WorkshopRegistration.id).where(
+    WorkshopRegistration.workshop_id == bindparam("workshop_id"), WorkshopRegistration.email == bindparam("email"),
+    _ACTIVE)
 
 
 def lock_counters(workshop: Workshop) -> None:
     """Lock the row of a workshop already loaded and reload what decides a seat, in one narrow SELECT."""
     _take_sqlite_write_lock(workshop.id)
-    table = Workshop.__table__
-    row = db.session.execute(
-        select(*(table.c[name] for name in _SIGN_UP_STATE)).where(table.c.id == workshop.id).with_for_update()
-    ).one()
+    row = db.session.execute(_LOCK_COUNTERS, {"workshop_id": workshop.id}).one()
     for name, value in zip(_SIGN_UP_STATE, row, strict=True):
         set_committed_value(workshop, name, value)
 
 
 def _add_to_counters(workshop: Workshop, seats: int = 0, waitlist: int = 0) -> None:
     """SQL-side increments (``SET n = n + k``), mirrored on the loaded object (call with the workshop locked)."""
-    table = Workshop.__table__
-    values: dict[str, Any] = {}
-    if seats:
-        values["confirmed_seats"] = table.c.confirmed_seats + seats
-    if waitlist:
-        values["waitlist_count"] = table.c.waitlist_count + waitlist
-    if not values:
+    if not seats and not waitlist:
         return
     # Read before the UPDATE (an expired object would otherwise load the new value and add twice).
     confirmed, waiting = workshop.confirmed_seats, workshop.waitlist_count
-    db.session.execute(update(table).where(table.c.id == workshop.id).values(**values))
+    db.session.execute(_ADD_TO_COUNTERS, {"workshop_id": workshop.id, "seats": seats, "waitlist": waitlist})
     set_committed_value(workshop, "confirmed_seats", confirmed + seats)
     set_committed_value(workshop, "waitlist_count", waiting + waitlist)
 
@@ -357,16 +362,12 @@ def sign_up(workshop_id: int, data: RegistrationData, *, user: User | None = Non
     check_signups_open(workshop, now)
     _clean_needs(data, workshop.capacity)
     if user is not None:
-        existing = db.session.scalar(select(WorkshopRegistration.id).where(
-            WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.user_id == user.id,
-            WorkshopRegistration.status != RegistrationStatus.cancelled))
-        if existing is not None:
+        if db.session.scalar(_REGISTERED_USER, {"workshop_id": workshop.id, "user_id": user.id}) is not None:
             raise AlreadyRegistered(_("You are already registered for this workshop."))
     elif data.email is not None:
-        existing = db.session.scalar(select(WorkshopRegistration).where(
-            WorkshopRegistration.workshop_id == workshop.id, WorkshopRegistration.email == data.email,
-            WorkshopRegistration.status != RegistrationStatus.cancelled))
-        if existing is not None:
+        existing_id = db.session.scalar(_REGISTERED_EMAIL, {"workshop_id": workshop.id, "email": data.email})
+        if existing_id is not None:
+            existing = db.session.get_one(WorkshopRegistration, existing_id)
             send_new_link(existing)
             return SignUpResult(existing, None, already_registered=True)
     if registration.seats <= workshop.capacity - workshop.confirmed_seats:
