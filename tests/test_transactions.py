@@ -102,3 +102,22 @@ def test_statements_stay_prepared_across_read_only_requests(client, routes):
     # rollback; the pool may alternate between two connections, hence twelve requests.
     counts = [int(client.get("/_test/prepared").text) for _ in range(12)]
     assert counts[-1] >= 1
+
+
+def test_the_commit_of_a_read_only_request_expires_nothing(app, client, routes):
+    # The objects a page loaded keep their values (expiring a hundred of them was wasted work, since nothing
+    # changed); the session's own setting is left as it was for what comes next.
+    from sqlalchemy import inspect
+
+    user, commits = routes
+    loaded: list[User] = []
+
+    @app.get("/_test/load")
+    def load():
+        loaded.append(db.session.get(User, user.id))
+        return loaded[0].display_name
+
+    assert client.get("/_test/load").text == "Awa"
+    assert commits == [1]
+    assert not inspect(loaded[0]).expired_attributes
+    assert db.session().expire_on_commit is True
