@@ -1,10 +1,15 @@
-"""The filters of /propositions, kept until the conseils, quartiers or contract change.
+"""The filters of /propositions, kept until the conseils, quartiers or contract change; and the comments of a
+proposal as the public sees them, kept until a comment or an author's name changes.
 
 Every view of the list offers the conseils, their quartiers and the contract's objectives to filter by, and
 names each card's quartier from them (participation/page_cache.py keeps them per process). They change when
 the admin or the chef de projet edits the territory or the contract, a few times a year; the list is read on
 every visit. With them are kept their selects as HTML, per language and choice made (some 90 options written
 out: a sixth of the page's time).
+
+The comments of a proposal page (up to 50 threads with their replies) are the same for every reader who is
+not signed in: they are kept as HTML per proposal, page and language. Signed-in readers see them built for
+them (their own hidden comments, the links to report or moderate, the reply forms).
 """
 
 from __future__ import annotations
@@ -15,15 +20,21 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from participation import page_cache
+from participation.accounts.models import User
 from participation.contract.models import Contract, ContractNode
+from participation.pagination import Page
 from participation.proposals import services
+from participation.proposals.models import Comment
 from participation.territory.models import QPV, Conseil, ConseilQPV
 
 FAMILY = "proposal_filters"
+COMMENTS_FAMILY = "proposal_comments"
 MAX_SELECTS = 200  # rendered selects kept per version: languages × choices made (then they start again)
 
 for _model in (Conseil, ConseilQPV, QPV, Contract, ContractNode):
     page_cache.watch(FAMILY, _model)
+page_cache.watch(COMMENTS_FAMILY, Comment)  # new, hidden, restored, deleted
+page_cache.watch(COMMENTS_FAMILY, User, columns=("display_name", "deleted_at"))  # the names shown
 
 
 @dataclass
@@ -45,3 +56,21 @@ class KeptFilters:
 def filters() -> KeptFilters:
     """The filters, shared by the requests of this process: read them, never change the options."""
     return page_cache.kept(FAMILY, "filters", lambda: KeptFilters(services.filter_options()))
+
+
+@dataclass(frozen=True)
+class PublicComments:
+    """A page of a proposal's comments as the public sees it: the threads as HTML, and where the page stands."""
+
+    html: Markup
+    page: Page  # number and total only (no comment objects kept)
+
+    @property
+    def any(self) -> bool:
+        return self.page.total > 0
+
+
+def public_comments(proposal_id: int, number: int, language: str, build: Callable[[], PublicComments]
+                    ) -> PublicComments:
+    """The comments of a proposal for readers who are not signed in, kept per proposal, page and language."""
+    return page_cache.kept(COMMENTS_FAMILY, (proposal_id, number, language), build)

@@ -32,6 +32,7 @@ from participation.extensions import db, limiter
 from participation.forms import SelectChoice, choices
 from participation.moderation import services as moderation
 from participation.moderation.models import ReportReason
+from participation.pagination import Page
 from participation.permissions import authorize
 from participation.proposals import blueprint, page_cache, policy, services
 from participation.proposals.forms import (
@@ -427,10 +428,18 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
                  reply_form: CommentForm | None = None, status_form: StatusForm | None = None,
                  answer_form: AnswerForm | None = None,
                  assisted_form: AssistedSupportForm | None = None, status: int = 200):
-    comments_page, threads = services.comment_threads(proposal, request.args.get("page", 1, type=int))
-    shown = [comment for thread in threads for comment in (thread.comment, *thread.replies)]
-    hidden_ids = [comment.id for comment in shown if comment.is_hidden]
-    decisions = moderation.last_decisions("proposal_comment", hidden_ids) if hidden_ids else {}
+    number = request.args.get("page", 1, type=int)
+    comments_html, decisions = None, {}
+    if current_user.is_authenticated:
+        comments_page, threads = services.comment_threads(proposal, number)
+        shown = [comment for thread in threads for comment in (thread.comment, *thread.replies)]
+        hidden_ids = [comment.id for comment in shown if comment.is_hidden]
+        decisions = moderation.last_decisions("proposal_comment", hidden_ids) if hidden_ids else {}
+        has_comments = bool(threads)
+    else:  # the same for every reader who is not signed in: kept
+        public = page_cache.public_comments(proposal.id, number, str(get_locale()),
+                                            lambda: _public_comments(proposal, number))
+        threads, comments_page, comments_html, has_comments = [], public.page, public.html, public.any
     proposal_decision = None
     if proposal.state == ProposalState.hidden:
         proposal_decision = moderation.last_decisions("proposal", [proposal.id]).get(proposal.id)
@@ -447,12 +456,23 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         supported=proposal.id in services.supported_ids(current_user, [proposal.id]),
         assisted_supports=services.assisted_support_count(proposal) if proposal.support_count else 0,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
+        comments_html=comments_html, has_comments=has_comments,
         comment_form=comment_form or CommentForm(formdata=None), reply_form=reply_form,
         moderator=policy.can_moderate_proposal(current_user, proposal),
         status_form=status_form, answer_form=answer_form,
         assisted_form=assisted_form or AssistedSupportForm(formdata=None, prefix="assisted"),
         action_form=EmptyForm(formdata=None), can_edit=policy.can_edit(current_user, proposal),
     ), status
+
+
+def _public_comments(proposal: Proposal, number: int) -> page_cache.PublicComments:
+    """A page of comments as a reader who is not signed in sees it (no reply forms, nothing of theirs)."""
+    comments_page, threads = services.comment_threads(proposal, number)
+    html = Markup(render_template(  # noqa: S704 - our template
+        "proposals/_comments.html", proposal=proposal, threads=threads, decisions={}, viewer_id=None,
+        moderator=False, comment_labels=comment_labels(), reply_form=None)) if threads else Markup("")
+    page = Page(items=[], number=comments_page.number, per_page=comments_page.per_page, total=comments_page.total)
+    return page_cache.PublicComments(html, page)
 
 
 @blueprint.route("/propositions/<int:proposal_id>")

@@ -86,3 +86,73 @@ def test_the_selects_are_kept_per_language_and_choice_made(client, roles, make_p
     assert rendered == []  # kept
     _list(client, f"?sort=comments&conseil={conseil.slug}")
     assert rendered == [1]  # another choice: rendered once
+
+
+# ------------------------------------------------------------------------------------------ public comments
+
+
+def _page(client, proposal, query: str = "", language: str = "fr") -> str:
+    db.session.commit()
+    response = client.get(f"/propositions/{proposal.id}{query}", headers={"Accept-Language": language})
+    assert response.status_code == 200
+    return html.unescape(response.text)
+
+
+def test_the_comments_shown_to_the_public_are_kept_and_signed_in_readers_get_their_own(
+        client, signed_in, roles, make_proposal, make_comment):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    for n in range(3):
+        make_comment(proposal, text=f"Avis numéro {n}")
+    with count_statements() as first:
+        assert "Avis numéro 2" in _page(client, proposal)
+    with count_statements() as again:
+        page = _page(client, proposal)
+    assert again.count < first.count and "Avis numéro 0" in page
+    assert "Signaler" not in page and "reply-box" not in page  # nothing a visitor cannot use
+    reader = signed_in(roles.member)
+    mine = _page(reader, proposal)
+    assert "Avis numéro 0" in mine and "Signaler" in mine and "reply-box" in mine
+    assert "Signaler" not in _page(client, proposal)  # the public page kept as it was
+
+
+def test_new_hidden_and_restored_comments_show_to_the_public_at_once(client, roles, make_proposal, make_comment):
+    from participation.moderation import services as moderation
+
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    first = make_comment(proposal, roles.member, "Premier avis")
+    assert "Premier avis" in _page(client, proposal)
+    reply = make_comment(proposal, roles.habitant, "Une réponse", parent=first)
+    assert "Une réponse" in _page(client, proposal)
+    moderation.hide(roles.animator, "proposal_comment", reply, "Propos injurieux")
+    page = _page(client, proposal)
+    assert "Une réponse" not in page and "Ce commentaire a été masqué" in page
+    moderation.restore(roles.animator, "proposal_comment", db.session.get(type(reply), reply.id), "Erreur")
+    assert "Une réponse" in _page(client, proposal)
+
+
+def test_an_authors_new_name_or_deleted_account_shows_at_once(client, roles, make_proposal, make_comment, make_user):
+    from participation.accounts.services import delete_account
+
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    author = make_user(display_name="Awa D.")
+    make_comment(proposal, author, "Un avis signé")
+    assert "Awa D." in _page(client, proposal)
+    author.display_name = "Awa Diallo"
+    assert "Awa Diallo" in _page(client, proposal) and "Awa D.<" not in _page(client, proposal)
+    delete_account(author)
+    page = _page(client, proposal)
+    assert "Awa Diallo" not in page and "ancien participant" in page
+
+
+def test_the_public_comments_are_kept_per_language_and_page(client, roles, make_proposal, make_comment):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    author = roles.member
+    for n in range(51):  # 50 threads a page
+        make_comment(proposal, author, f"Fil {n:02d}")
+    first = _page(client, proposal)
+    second = _page(client, proposal, "?page=2")
+    assert "Fil 00" in first and "Fil 50" not in first
+    assert "Fil 50" in second and "Fil 00" not in second and "Page 2 sur 2" in second
+    english = _page(client, proposal, language="en")
+    assert "Fil 00" in english and "Page 1 of 2" in english
+    assert "Page 1 sur 2" in _page(client, proposal)
