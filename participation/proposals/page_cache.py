@@ -8,8 +8,10 @@ every visit. With them are kept their selects as HTML, per language and choice m
 out: a sixth of the page's time).
 
 The comments of a proposal page (up to 50 threads with their replies) are the same for every reader who is
-not signed in: they are kept as HTML per proposal, page and language. Signed-in readers see them built for
-them (their own hidden comments, the links to report or moderate, the reply forms).
+not signed in, and for every signed-in reader who neither moderates the proposal nor commented on it (links to
+report every comment, reply forms if they may comment; the forms' token is put in per request): they are kept
+as HTML per proposal, page, language and audience. The others (authors of a comment, who see their own hidden
+ones; moderators, with their links; a reply sent back with an error) get them built for them.
 """
 
 from __future__ import annotations
@@ -58,9 +60,12 @@ def filters() -> KeptFilters:
     return page_cache.kept(FAMILY, "filters", lambda: KeptFilters(services.filter_options()))
 
 
+REPLY_TOKEN = "reply-token-put-in-per-request"  # noqa: S105 - a slot in the kept HTML for the reader's CSRF token
+
+
 @dataclass(frozen=True)
-class PublicComments:
-    """A page of a proposal's comments as the public sees it: the threads as HTML, and where the page stands."""
+class KeptComments:
+    """A page of a proposal's comments as an audience sees it: the threads as HTML, and where the page stands."""
 
     html: Markup
     page: Page  # number and total only (no comment objects kept)
@@ -70,7 +75,8 @@ class PublicComments:
         return self.page.total > 0
 
 
-def public_comments(proposal_id: int, number: int, language: str, build: Callable[[], PublicComments]
-                    ) -> PublicComments:
-    """The comments of a proposal for readers who are not signed in, kept per proposal, page and language."""
-    return page_cache.kept(COMMENTS_FAMILY, (proposal_id, number, language), build)
+def comments(proposal_id: int, number: int, language: str, audience: Hashable, build: Callable[[], KeptComments]
+             ) -> KeptComments:
+    """The comments of a proposal for an audience (the public, or readers who may reply or not), kept per
+    proposal, page, language and audience."""
+    return page_cache.kept(COMMENTS_FAMILY, (proposal_id, number, language, audience), build)

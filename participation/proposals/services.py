@@ -638,6 +638,12 @@ def restore_comment(comment: Comment) -> bool:
     return changed
 
 
+def has_commented(proposal: Proposal, user: Any) -> bool:
+    """Whether the person wrote a comment or a reply on this proposal (hidden ones included)."""
+    return db.session.scalar(select(
+        select(Comment.id).where(Comment.proposal_id == proposal.id, Comment.author_id == user.id).exists())) or False
+
+
 @dataclass
 class Thread:
     comment: Comment

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import select
@@ -429,17 +430,22 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
                  answer_form: AnswerForm | None = None,
                  assisted_form: AssistedSupportForm | None = None, status: int = 200):
     number = request.args.get("page", 1, type=int)
-    comments_html, decisions = None, {}
-    if current_user.is_authenticated:
+    viewer = current_user._get_current_object()
+    moderator = policy.can_moderate_proposal(viewer, proposal)
+    comments_html, decisions, threads = None, {}, []
+    audience = _comments_audience(viewer, proposal, moderator, reply_form)
+    if audience is not None:  # the same for all this audience: kept
+        kept = page_cache.comments(proposal.id, number, str(get_locale()), audience,
+                                   lambda: _kept_comments(proposal, number))
+        comments_html, comments_page, has_comments = kept.html, kept.page, kept.any
+        if audience == "may_reply":
+            comments_html = comments_html.replace(page_cache.REPLY_TOKEN, generate_csrf())
+    else:
         comments_page, threads = services.comment_threads(proposal, number)
         shown = [comment for thread in threads for comment in (thread.comment, *thread.replies)]
         hidden_ids = [comment.id for comment in shown if comment.is_hidden]
         decisions = moderation.last_decisions("proposal_comment", hidden_ids) if hidden_ids else {}
         has_comments = bool(threads)
-    else:  # the same for every reader who is not signed in: kept
-        public = page_cache.public_comments(proposal.id, number, str(get_locale()),
-                                            lambda: _public_comments(proposal, number))
-        threads, comments_page, comments_html, has_comments = [], public.page, public.html, public.any
     proposal_decision = None
     if proposal.state == ProposalState.hidden:
         proposal_decision = moderation.last_decisions("proposal", [proposal.id]).get(proposal.id)
@@ -458,21 +464,33 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
         comments_html=comments_html, has_comments=has_comments,
         comment_form=comment_form or CommentForm(formdata=None), reply_form=reply_form,
-        moderator=policy.can_moderate_proposal(current_user, proposal),
+        moderator=moderator, reply_csrf=None,
         status_form=status_form, answer_form=answer_form,
         assisted_form=assisted_form or AssistedSupportForm(formdata=None, prefix="assisted"),
         action_form=EmptyForm(formdata=None), can_edit=policy.can_edit(current_user, proposal),
     ), status
 
 
-def _public_comments(proposal: Proposal, number: int) -> page_cache.PublicComments:
-    """A page of comments as a reader who is not signed in sees it (no reply forms, nothing of theirs)."""
+def _comments_audience(viewer: Any, proposal: Proposal, moderator: bool, reply_form: CommentForm | None) -> str | None:
+    """Who sees the comments of this proposal as others do: "public" (not signed in), "may_reply" or "reader"
+    (signed in, neither moderating it nor having commented on it); None when they must be built for this reader."""
+    if not viewer.is_authenticated:
+        return "public"
+    if moderator or reply_form is not None or services.has_commented(proposal, viewer):
+        return None
+    return "may_reply" if policy.can_comment(viewer, proposal) else "reader"
+
+
+def _kept_comments(proposal: Proposal, number: int) -> page_cache.KeptComments:
+    """A page of comments as its audience sees it (for a signed-in reader: one who wrote none of them, so that
+    every link to report is there and nothing is theirs; the reply forms' token is put in per request)."""
     comments_page, threads = services.comment_threads(proposal, number)
     html = Markup(render_template(  # noqa: S704 - our template
-        "proposals/_comments.html", proposal=proposal, threads=threads, decisions={}, viewer_id=None,
-        moderator=False, comment_labels=comment_labels(), reply_form=None)) if threads else Markup("")
+        "proposals/_comments.html", proposal=proposal, threads=threads, decisions={},
+        viewer_id=current_user.id if current_user.is_authenticated else None, moderator=False,
+        comment_labels=comment_labels(), reply_form=None, reply_csrf=page_cache.REPLY_TOKEN)) if threads else Markup("")
     page = Page(items=[], number=comments_page.number, per_page=comments_page.per_page, total=comments_page.total)
-    return page_cache.PublicComments(html, page)
+    return page_cache.KeptComments(html, page)
 
 
 @blueprint.route("/propositions/<int:proposal_id>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import func, update
 
@@ -156,3 +157,48 @@ def test_the_public_comments_are_kept_per_language_and_page(client, roles, make_
     english = _page(client, proposal, language="en")
     assert "Fil 00" in english and "Page 1 of 2" in english
     assert "Page 1 sur 2" in _page(client, proposal)
+
+
+def _reply_tokens(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)">\s*<input type="hidden" name="parent_id"', page))
+
+
+def test_signed_in_readers_who_wrote_nothing_share_a_kept_copy_with_their_own_token(
+        signed_in, roles, make_proposal, make_comment, make_user):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    first = make_comment(proposal, roles.member, "Premier avis")
+    second = make_comment(proposal, roles.animator, "Un autre")
+    readers = [signed_in(make_user(name=f"Lectrice {n}")) for n in range(2)]
+    with count_statements() as building:
+        pages = [_page(readers[0], proposal)]
+    with count_statements() as kept:
+        pages.append(_page(readers[1], proposal))
+    assert kept.count < building.count
+    for page in pages:
+        assert page.count(f"/propositions/commentaires/{first.id}/signaler") == 1
+        assert page.count(f"/propositions/commentaires/{second.id}/signaler") == 1
+        assert page_cache.REPLY_TOKEN not in page and len(_reply_tokens(page)) == 1
+        assert "Modérer" not in page
+    assert _reply_tokens(pages[0]) != _reply_tokens(pages[1])  # each reader's own token, in every reply form
+    unverified = _page(signed_in(roles.unverified), proposal)  # may not reply: the copy without forms
+    assert "reply-box" not in unverified and f"/propositions/commentaires/{first.id}/signaler" in unverified
+
+
+def test_authors_and_moderators_get_the_comments_built_for_them(signed_in, roles, make_proposal, make_comment,
+                                                                 make_user):
+    from participation.moderation import services as moderation
+
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    author = make_user(name="Autrice")
+    own = make_comment(proposal, author, "Mon avis")
+    theirs = make_comment(proposal, roles.member, "Un avis")
+    reader, writer = signed_in(make_user(name="Lecteur")), signed_in(author)
+    assert f"/propositions/commentaires/{own.id}/signaler" in _page(reader, proposal)  # the kept copy
+    assert f"/propositions/commentaires/{own.id}/signaler" not in _page(writer, proposal)  # not their own
+    moderation.hide(roles.animator, "proposal_comment", own, "Hors sujet")
+    mine = _page(writer, proposal)
+    assert "Mon avis" in mine and "Masqué par l'équipe du conseil citoyen." in mine and "Hors sujet" in mine
+    other = _page(reader, proposal)
+    assert "Mon avis" not in other and "Ce commentaire a été masqué" in other
+    moderate = f"/animation/moderation/proposal_comment/{theirs.id}"
+    assert moderate in _page(signed_in(roles.animator), proposal) and moderate not in _page(reader, proposal)
