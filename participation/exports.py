@@ -56,14 +56,16 @@ def _iso_and_french(local: datetime) -> tuple[str, str]:
     return iso, f"{iso[8:10]}/{iso[5:7]}/{iso[:4]} {iso[11:16]}"
 
 
-def local_time(column: Any, dialect_name: str) -> Any:
+def local_time(column: Any) -> Any:
     """A UTC date-time column read as the wall-clock time in Paris, which is what exports write.
 
     On PostgreSQL the database converts it (``timezone('Europe/Paris', …)``, a naive timestamp): the
     driver then reads no time zone and the writers convert nothing, a few µs a row saved on exports of
     tens of thousands of rows. Elsewhere the column is read as stored and the writers convert it.
     """
-    if dialect_name != "postgresql":
+    from participation.extensions import db
+
+    if db.session.get_bind().dialect.name != "postgresql":
         return column
     return type_coerce(func.timezone(PARIS.key, column), DateTime()).label(column.name)
 

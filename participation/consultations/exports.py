@@ -93,7 +93,7 @@ def raw_answers(consultation: Consultation) -> tuple[list[Column], Iterator[list
     # instead of a join.
     responses = Response.__table__
     statement = (
-        select(responses.c.id, local_time(responses.c.updated_at, db.session.get_bind().dialect.name),
+        select(responses.c.id, local_time(responses.c.updated_at),
                type_coerce(responses.c.channel, String), responses.c.qpv_id, cast(responses.c.answers_data, Text))
         .where(responses.c.consultation_id == consultation.id)
         .order_by(responses.c.id)
