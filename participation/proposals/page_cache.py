@@ -70,10 +70,6 @@ class KeptComments:
     html: Markup
     page: Page  # number and total only (no comment objects kept)
 
-    @property
-    def any(self) -> bool:
-        return self.page.total > 0
-
 
 def comments(proposal_id: int, number: int, language: str, audience: Hashable, build: Callable[[], KeptComments]
              ) -> KeptComments:

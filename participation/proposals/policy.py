@@ -74,6 +74,20 @@ def can_moderate_proposal(user: Any, proposal: Any) -> bool:
     return is_project_lead(user) or is_animator_of(user, proposal.conseil)
 
 
+def comments_audience(user: Any, proposal: Any) -> str | None:
+    """Whose view of a proposal's comments is the same as others': "public" (not signed in); "may_reply" or
+    "reader" (signed in, neither moderating the proposal nor having commented on it, so that every comment may
+    be reported and none is theirs); None for the others, who get the comments as only they see them (their own
+    hidden comments, the moderation links)."""
+    from participation.proposals.services import has_commented
+
+    if not is_signed_in(user):
+        return "public"
+    if can_moderate_proposal(user, proposal) or has_commented(proposal, user):
+        return None
+    return "may_reply" if can_comment(user, proposal) else "reader"
+
+
 def can_set_status(user: Any, proposal: Any) -> bool:
     """Status and official answer: the animators of the proposal's conseil and the chef de projet."""
     return proposal.contribution_id is not None and can_moderate_proposal(user, proposal)

@@ -430,14 +430,13 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
                  answer_form: AnswerForm | None = None,
                  assisted_form: AssistedSupportForm | None = None, status: int = 200):
     number = request.args.get("page", 1, type=int)
-    viewer = current_user._get_current_object()
-    moderator = policy.can_moderate_proposal(viewer, proposal)
     comments_html, decisions, threads = None, {}, []
-    audience = _comments_audience(viewer, proposal, moderator, reply_form)
+    # A reply sent back with its error is shown in its form: built for this reader.
+    audience = policy.comments_audience(current_user, proposal) if reply_form is None else None
     if audience is not None:  # the same for all this audience: kept
         kept = page_cache.comments(proposal.id, number, str(get_locale()), audience,
                                    lambda: _kept_comments(proposal, number))
-        comments_html, comments_page, has_comments = kept.html, kept.page, kept.any
+        comments_html, comments_page = kept.html, kept.page
         if audience == "may_reply":
             comments_html = comments_html.replace(page_cache.REPLY_TOKEN, generate_csrf())
     else:
@@ -445,7 +444,6 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         shown = [comment for thread in threads for comment in (thread.comment, *thread.replies)]
         hidden_ids = [comment.id for comment in shown if comment.is_hidden]
         decisions = moderation.last_decisions("proposal_comment", hidden_ids) if hidden_ids else {}
-        has_comments = bool(threads)
     proposal_decision = None
     if proposal.state == ProposalState.hidden:
         proposal_decision = moderation.last_decisions("proposal", [proposal.id]).get(proposal.id)
@@ -462,23 +460,13 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         supported=proposal.id in services.supported_ids(current_user, [proposal.id]),
         assisted_supports=services.assisted_support_count(proposal) if proposal.support_count else 0,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
-        comments_html=comments_html, has_comments=has_comments,
+        comments_html=comments_html,
         comment_form=comment_form or CommentForm(formdata=None), reply_form=reply_form,
-        moderator=moderator, reply_csrf=None,
+        moderator=policy.can_moderate_proposal(current_user, proposal), reply_csrf=None,
         status_form=status_form, answer_form=answer_form,
         assisted_form=assisted_form or AssistedSupportForm(formdata=None, prefix="assisted"),
         action_form=EmptyForm(formdata=None), can_edit=policy.can_edit(current_user, proposal),
     ), status
-
-
-def _comments_audience(viewer: Any, proposal: Proposal, moderator: bool, reply_form: CommentForm | None) -> str | None:
-    """Who sees the comments of this proposal as others do: "public" (not signed in), "may_reply" or "reader"
-    (signed in, neither moderating it nor having commented on it); None when they must be built for this reader."""
-    if not viewer.is_authenticated:
-        return "public"
-    if moderator or reply_form is not None or services.has_commented(proposal, viewer):
-        return None
-    return "may_reply" if policy.can_comment(viewer, proposal) else "reader"
 
 
 def _kept_comments(proposal: Proposal, number: int) -> page_cache.KeptComments:

@@ -9,7 +9,7 @@ from sqlalchemy import func, update
 
 from participation.contract import structure
 from participation.extensions import db
-from participation.proposals import page_cache, views
+from participation.proposals import page_cache, services, views
 from participation.sqlcount import count_statements
 from participation.territory.models import Conseil
 from tests import factories
@@ -59,8 +59,6 @@ def test_an_archived_conseil_is_no_longer_offered(client, roles, make_proposal):
 
 
 def test_a_support_does_not_touch_the_options(client, roles, make_proposal):
-    from participation.proposals import services
-
     proposal = make_proposal(roles.habitant, roles.conseil)
     _list(client)
     services.support(proposal, roles.member)
@@ -148,15 +146,16 @@ def test_an_authors_new_name_or_deleted_account_shows_at_once(client, roles, mak
 def test_the_public_comments_are_kept_per_language_and_page(client, roles, make_proposal, make_comment):
     proposal = make_proposal(roles.habitant, roles.conseil)
     author = roles.member
-    for n in range(51):  # 50 threads a page
-        make_comment(proposal, author, f"Fil {n:02d}")
+    comments = [make_comment(proposal, author, f"Fil {n:02d}") for n in range(51)]  # 50 threads a page
+    services.hide_comment(comments[1])  # its notice is in the reader's language, inside the kept HTML
     first = _page(client, proposal)
     second = _page(client, proposal, "?page=2")
     assert "Fil 00" in first and "Fil 50" not in first
     assert "Fil 50" in second and "Fil 00" not in second and "Page 2 sur 2" in second
     english = _page(client, proposal, language="en")
     assert "Fil 00" in english and "Page 1 of 2" in english
-    assert "Page 1 sur 2" in _page(client, proposal)
+    assert "This comment was hidden" in english and "Ce commentaire a été masqué" not in english
+    assert "Page 1 sur 2" in _page(client, proposal) and "Ce commentaire a été masqué" in first
 
 
 def _reply_tokens(page: str) -> set[str]:

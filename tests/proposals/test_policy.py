@@ -72,3 +72,12 @@ def test_the_author_may_no_longer_edit_after_the_first_support(roles, proposal):
     services.support(proposal, roles.member)
     assert not policy.can_edit(roles.habitant, proposal)
     assert policy.can_withdraw(roles.habitant, proposal)
+
+
+def test_who_shares_the_kept_view_of_the_comments(roles, proposal, make_comment):
+    # Visitors see the public copy; signed-in readers who neither moderate nor commented share one, with reply
+    # forms if they may comment; the team and the authors of a comment get theirs built for them.
+    make_comment(proposal, roles.member, "Un avis")
+    got = {role: policy.comments_audience(user, proposal) for role, user in roles.all().items()}
+    assert got == {"visitor": "public", "unverified": "reader", "habitant": "may_reply", "member": None,
+                   "animator": None, "other_animator": "may_reply", "project_lead": None, "admin": "may_reply"}
