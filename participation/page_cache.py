@@ -6,7 +6,8 @@ raised at the commit of any transaction that changed a table (or, for some, a co
 whatever the code that made the change:
 
 - changes flushed by the ORM (``after_insert``, ``before_update``, ``after_delete`` of the watched models);
-- INSERT, UPDATE and DELETE statements on the watched tables run through the session (``do_orm_execute``).
+- INSERT, UPDATE and DELETE statements on the watched tables run through the session (``do_orm_execute``); an
+  UPDATE that sets none of the columns a family watches (a counter) leaves that family alone.
 
 The version is raised last, just before the COMMIT: its row stays locked for the commit only, and a transaction
 that holds it waits for nothing else (raised at the change, it could deadlock with a transaction holding a row
@@ -45,9 +46,9 @@ class PageVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-# model: [(family, columns or None for any change)]; table name: families
+# model, and the name of its table: [(family, columns or None for any change)]
 _WATCHERS: dict[type, list[tuple[str, frozenset[str] | None]]] = {}
-_TABLES: dict[str, set[str]] = {}
+_TABLES: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
 
 
 def watch(family: str, model: type, columns: Collection[str] | None = None) -> None:
@@ -62,7 +63,7 @@ def watch(family: str, model: type, columns: Collection[str] | None = None) -> N
         event.listen(model, "after_delete", _added_or_removed)
         event.listen(model, "before_update", _updated)
     watchers.append(watcher)
-    _TABLES.setdefault(model.__table__.name, set()).add(family)
+    _TABLES.setdefault(model.__table__.name, []).append(watcher)
 
 
 def _mark(session: Session | None, families: Collection[str]) -> None:
@@ -86,7 +87,19 @@ def _updated(mapper, connection: Connection, target: Any) -> None:
 def _statement_run(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        _mark(state.session, _TABLES.get(getattr(table, "name", None), set()))
+        watchers = _TABLES.get(getattr(table, "name", None), ())
+        changed = _columns_set(state.statement) if state.is_update else None
+        _mark(state.session, {family for family, columns in watchers
+                              if columns is None or changed is None or not changed.isdisjoint(columns)})
+
+
+def _columns_set(statement: Any) -> frozenset[str] | None:
+    """The columns an UPDATE statement sets (a support's counter, say), or None when it cannot tell: then every
+    family watching the table counts it as a change. ``_values`` is SQLAlchemy's own: it is read defensively."""
+    values = getattr(statement, "_values", None)
+    if not values:
+        return None
+    return frozenset(str(getattr(key, "key", key)) for key in values)
 
 
 def _raise_versions(connection: Connection, families: Collection[str]) -> None:

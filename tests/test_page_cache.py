@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, update
+
 from participation import page_cache
 from participation.extensions import db
 
@@ -31,6 +33,23 @@ def test_a_watched_column_raises_the_version_and_the_others_do_not(app, roles):
     roles.member.display_name = "Awa D."
     db.session.commit()
     assert page_cache.current_version("minutes") == before + 1
+
+
+def test_an_update_statement_counts_for_the_columns_it_sets(app, roles):
+    """An UPDATE run through the session (a counter, say) raises the families that watch one of the columns it
+    sets, or the whole table; not those that watch other columns."""
+    from participation.accounts.models import User
+
+    before = page_cache.current_version("minutes")
+    db.session.execute(update(User).where(User.id == roles.member.id).values(last_login_at=func.now()))
+    db.session.commit()
+    assert page_cache.current_version("minutes") == before
+    db.session.execute(update(User).where(User.id == roles.member.id).values({"display_name": "Awa D."}))
+    db.session.commit()
+    assert page_cache.current_version("minutes") == before + 1
+    db.session.execute(update(User.__table__).where(User.id == roles.member.id).values(deleted_at=func.now()))
+    db.session.commit()
+    assert page_cache.current_version("minutes") == before + 2
 
 
 def test_the_store_is_bounded(app, monkeypatch):
