@@ -1,5 +1,6 @@
-"""The filters of /propositions, kept until the conseils, quartiers or contract change; and the comments of a
-proposal as the public sees them, kept until a comment or an author's name changes.
+"""The filters of /propositions, kept until the conseils, quartiers or contract change; the ids of the published
+proposals; and the comments of a proposal as the public sees them, kept until a comment or an author's name
+changes.
 
 Every view of the list offers the conseils, their quartiers and the contract's objectives to filter by, and
 names each card's quartier from them (participation/page_cache.py keeps them per process). They change when
@@ -12,6 +13,10 @@ not signed in, and for every signed-in reader who neither moderates the proposal
 report every comment, reply forms if they may comment; the forms' token is put in per request): they are kept
 as HTML per proposal, page, language and audience. The others (authors of a comment, who see their own hidden
 ones; moderators, with their links; a reply sent back with an error) get them built for them.
+
+The ids of the published proposals are kept too: every visitor's random order of the list is drawn over them
+(services.Shuffle), and the page's ids are read from them without sorting the table. They change when a
+proposal is published, hidden or withdrawn; not at a support, which only sets a counter.
 """
 
 from __future__ import annotations
@@ -26,17 +31,19 @@ from participation.accounts.models import User
 from participation.contract.models import Contract, ContractNode
 from participation.pagination import Page
 from participation.proposals import services
-from participation.proposals.models import Comment
+from participation.proposals.models import Comment, Proposal
 from participation.territory.models import QPV, Conseil, ConseilQPV
 
 FAMILY = "proposal_filters"
 COMMENTS_FAMILY = "proposal_comments"
+PUBLISHED_FAMILY = "published_proposals"
 MAX_SELECTS = 200  # rendered selects kept per version: languages × choices made (then they start again)
 
 for _model in (Conseil, ConseilQPV, QPV, Contract, ContractNode):
     page_cache.watch(FAMILY, _model)
 page_cache.watch(COMMENTS_FAMILY, Comment)  # new, hidden, restored, deleted
 page_cache.watch(COMMENTS_FAMILY, User, columns=("display_name", "deleted_at"))  # the names shown
+page_cache.watch(PUBLISHED_FAMILY, Proposal, columns=("state",))  # published, hidden, withdrawn: not a support
 
 
 @dataclass
@@ -76,3 +83,9 @@ def comments(proposal_id: int, number: int, language: str, audience: Hashable, b
     """The comments of a proposal for an audience (the public, or readers who may reply or not), kept per
     proposal, page, language and audience."""
     return page_cache.kept(COMMENTS_FAMILY, (proposal_id, number, language, audience), build)
+
+
+def published() -> services.PublishedProposals:
+    """The ids of the published proposals, which the random orders of the list are drawn over, kept until a
+    proposal is published, hidden or withdrawn (a support or a comment changes nothing of them)."""
+    return page_cache.kept(PUBLISHED_FAMILY, "ids", services.published_proposals)

@@ -8,13 +8,15 @@ the row they count, so they stay exact under concurrent requests.
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import os
 import re
 import secrets
 import unicodedata
 import warnings
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -709,7 +711,7 @@ def participants(contribution: Contribution) -> list[Recipient]:
 
 SORTS = ("random", "recent", "supports", "comments")
 TO_EXAMINE = "to_examine"
-_PRIME = 2147483647  # 2**31 - 1: the hash stays within 64-bit integers on SQLite and PostgreSQL
+_PRIME = 2147483647  # 2**31 - 1: the seeds are drawn below it, and the shuffles' a and b from the seed
 
 
 @dataclass
@@ -728,15 +730,76 @@ def new_seed() -> int:
     return secrets.randbelow(_PRIME - 2) + 1
 
 
-def random_order(seed: int) -> Any:
-    """A per-visitor shuffle computed by the database: (a·id + b) mod p, with a and b drawn from the seed.
+@dataclass(frozen=True)
+class PublishedProposals:
+    """The ids of every published proposal, read at once (some 0.5 MB for 10,000 proposals), and the modulus of
+    the random orders drawn over them."""
 
-    a and b are spread over the whole range (powers of primitive roots mod p), so that neighbouring ids
-    land far apart whatever the seed; the same seed gives the same order, page after page.
+    ids: frozenset[int]
+    modulus: int
+
+
+def published_proposals() -> PublishedProposals:
+    ids = frozenset(db.session.scalars(select(Proposal.id).where(Proposal.state == ProposalState.published)))
+    return PublishedProposals(ids, shuffle_modulus(max(ids, default=0)))
+
+
+@functools.cache
+def shuffle_modulus(largest_id: int) -> int:
+    """The first prime after the power of two above the largest id (1,024 at least): the random orders stay the
+    same until the ids double, and at least half the positions hold an id."""
+    candidate = max(1024, 1 << largest_id.bit_length()) + 1
+    while any(candidate % divisor == 0 for divisor in range(3, math.isqrt(candidate) + 1, 2)):
+        candidate += 2
+    return candidate
+
+
+@dataclass(frozen=True)
+class Shuffle:
+    """A visitor's random order of the proposals: proposal ``id`` comes at position (a·id + b) mod m.
+
+    m is a prime above every id (shuffle_modulus), so the positions are a permutation of the ids. a and b are
+    drawn from the visitor's seed: the same seed gives the same order, page after page; over visitors each
+    proposal is as likely as any other to come first. The database sorts by the position (filtered lists), or
+    the ids are read in order from the positions, each from the one before (the whole list, from the ids kept in
+    memory): no row of the table is read but those of the page.
     """
-    a = pow(16807, seed, _PRIME) % (1 << 30) + (1 << 29)  # never small, never a multiple of p
-    b = pow(48271, seed, _PRIME)
-    return (cast(Proposal.id, BigInteger) * a + b) % _PRIME
+
+    a: int
+    b: int
+    modulus: int
+
+    @classmethod
+    def from_seed(cls, seed: int, modulus: int) -> Shuffle:
+        # Neither a nor its inverse (the step between the ids of consecutive positions) is near 0 or m: such a
+        # step would show the ids almost in their order, forwards or backwards.
+        margin = modulus // 16
+        band = modulus - 2 * margin
+        a = margin + pow(16807, seed, _PRIME) % band
+        while not margin <= pow(a, -1, modulus) < modulus - margin:
+            a = margin + (a - margin + 1) % band
+        return cls(a, pow(48271, seed, _PRIME) % modulus, modulus)
+
+    def position(self) -> Any:
+        """The position of each proposal, as an SQL expression (within 64-bit integers: a and id are below 2³¹)."""
+        return (cast(Proposal.id, BigInteger) * self.a + self.b) % self.modulus
+
+    def page(self, ids: Collection[int], skip: int, count: int) -> list[int]:
+        """The ``count`` ids of ``ids`` that come after the first ``skip`` of them in this order."""
+        step = pow(self.a, -1, self.modulus)  # position v holds the id (v - b)·step mod m
+        current, modulus, found = -self.b * step % self.modulus, self.modulus, []
+        for _position in range(modulus):
+            if current in ids:
+                if skip:
+                    skip -= 1
+                else:
+                    found.append(current)
+                    if len(found) == count:
+                        break
+            current += step
+            if current >= modulus:
+                current -= modulus
+        return found
 
 
 def _filtered(filters: Filters) -> Select[Any]:
@@ -765,57 +828,69 @@ def _filtered(filters: Filters) -> Select[Any]:
     return query
 
 
-UNLISTED = tuple(state for state in ProposalState if state != ProposalState.published)
-
-
 def _only_published(filters: Filters) -> bool:
     """No filter but the one every list has (published)."""
     return (filters.conseil_id is None and filters.qpv_id is None and filters.theme is None and not filters.status
             and not filters.node_ids and not normalize(filters.q).split())
 
 
-def _order(filters: Filters, seed: int) -> tuple[Any, ...]:
-    return {
-        "recent": (Proposal.created_at.desc(), Proposal.id.desc()),
-        "supports": (Proposal.support_count.desc(), Proposal.id.desc()),
-        "comments": (Proposal.comment_count.desc(), Proposal.id.desc()),
-    }.get(filters.sort, (random_order(seed), Proposal.id))
+def _order(filters: Filters, shuffle: Shuffle | None) -> tuple[Any, ...]:
+    if filters.sort == "recent":
+        return Proposal.created_at.desc(), Proposal.id.desc()
+    if filters.sort == "supports":
+        return Proposal.support_count.desc(), Proposal.id.desc()
+    if filters.sort == "comments":
+        return Proposal.comment_count.desc(), Proposal.id.desc()
+    assert shuffle is not None
+    return shuffle.position(), Proposal.id
 
 
-def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20,
-                   supporter: Any = None) -> ProposalPage:
-    """One page of published proposals, filtered and in the chosen order, in one statement.
+def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20, supporter: Any = None,
+                   published: Callable[[], PublishedProposals] = published_proposals) -> ProposalPage:
+    """One page of published proposals, filtered and in the chosen order, with the total and, for ``supporter``
+    (a signed-in person), whether they support each one. A page past the last one shows the last page.
 
-    The page's ids are chosen from the proposal table alone (indexes serve the orders) in a subquery;
-    only those rows are then joined to the few columns of their author, quartier, conseil and status
-    that a card shows, with the total as a scalar subquery and, for ``supporter`` (a signed-in person),
-    whether they support each one. A page past the last one counts first, then shows the last page.
+    The whole list (no filter) is counted from the ids of the published proposals, ``published()`` (read from the
+    table by default; the views keep them, proposals/page_cache.py). The random order (the default) draws the
+    visitor's Shuffle over them too; the whole list in that order reads the page's ids from them, then its cards
+    by id. Otherwise the page's ids are chosen from the proposal table alone (indexes serve the orders) in a
+    subquery; only those rows are joined to the few columns of their author and status that a card shows, with
+    the total of a filtered list as a scalar subquery: one statement.
     """
-    ids_query, total_query = _filtered(filters), None
-    order = _order(filters, seed)
-    if _only_published(filters):
-        # The whole list: the few unlisted proposals (pending, hidden, withdrawn) come from the state index, and
-        # the rest is every row. Neither scan then reads as far as the state column, past the long texts.
-        unlisted = select(Proposal.id).where(Proposal.state.in_(UNLISTED))
-        total_query = select(select(func.count()).select_from(Proposal).scalar_subquery()
-                             - select(func.count()).select_from(unlisted.subquery()).scalar_subquery())
-        if filters.sort == "random":
-            ids_query = select(Proposal.id).where(Proposal.id.not_in(unlisted))
-    # A separate count: count(*) OVER () would spool every matching row before the LIMIT.
-    total_query = total_query if total_query is not None else select(func.count()).select_from(ids_query.subquery())
     supporter_id = supporter.id if supporter is not None and supporter.is_authenticated else None
     number = min(max(page, 1), MAX_OFFSET // per_page)
-    rows = _card_rows(ids_query, order, total_query, number, per_page, supporter_id)
-    if rows:
-        total = rows[0].total
+    whole_list, random = _only_published(filters), filters.sort not in ("recent", "supports", "comments")
+    kept = published() if whole_list or random else None
+    shuffle = Shuffle.from_seed(seed, kept.modulus) if kept is not None and random else None
+    ids_query, order = _filtered(filters), _order(filters, shuffle)
+    if kept is not None and whole_list:
+        total = len(kept.ids)
+        number = min(number, max(1, -(-total // per_page)))
+        if shuffle is not None:
+            rows = _rows_by_id(shuffle.page(kept.ids, (number - 1) * per_page, per_page), supporter_id)
+        else:
+            rows = _card_rows(ids_query, order, None, number, per_page, supporter_id)
     else:
-        total = db.session.scalar(total_query) or 0
-        last = max(1, -(-total // per_page))
-        if number > last:
-            number = last
-            rows = _card_rows(ids_query, order, total_query, number, per_page, supporter_id) if total else []
+        # A separate count: count(*) OVER () would spool every matching row before the LIMIT.
+        total_query = select(func.count()).select_from(ids_query.subquery())
+        rows = _card_rows(ids_query, order, total_query, number, per_page, supporter_id)
+        if rows:
+            total = rows[0].total
+        else:
+            total = db.session.scalar(total_query) or 0
+            last = max(1, -(-total // per_page))
+            if number > last:
+                number = last
+                rows = _card_rows(ids_query, order, total_query, number, per_page, supporter_id) if total else []
     return ProposalPage(items=[row.Proposal for row in rows], number=number, per_page=per_page, total=total,
                         supported={row.Proposal.id for row in rows if row.supported})
+
+
+def _supported(supporter_id: int | None) -> Any:
+    """Whether the signed-in supporter supports each proposal (false for a visitor), as an SQL expression."""
+    if supporter_id is None:
+        return literal(False)
+    return select(Support.id).where(Support.user_id == supporter_id, Support.proposal_id == Proposal.id).exists()
 
 
 @dataclass
@@ -826,18 +901,25 @@ class ProposalPage(Page):
 MAX_OFFSET = 2**31 - 1  # LIMIT and OFFSET are integers for the database
 
 
-def _card_rows(ids_query: Select[Any], order: tuple[Any, ...], total_query: Select[Any], number: int,
+def _card_rows(ids_query: Select[Any], order: tuple[Any, ...], total_query: Select[Any] | None, number: int,
                per_page: int, supporter_id: int | None) -> list[Any]:
     page_ids = ids_query.order_by(*order).limit(per_page).offset((number - 1) * per_page).subquery()
-    supported: Any = literal(False)
-    if supporter_id is not None:
-        supported = select(Support.id).where(Support.user_id == supporter_id,
-                                             Support.proposal_id == Proposal.id).exists()
+    total = total_query.scalar_subquery() if total_query is not None else literal(None)
     # The outer ORDER BY repeats the order on the page's rows (a subquery's order is not kept by a join).
     return db.session.execute(
-        select(Proposal, total_query.scalar_subquery().label("total"), supported.label("supported"))
+        select(Proposal, total.label("total"), _supported(supporter_id).label("supported"))
         .join(page_ids, page_ids.c.id == Proposal.id).options(*CARD_LOADING).order_by(*order)
     ).all()
+
+
+def _rows_by_id(ids: list[int], supporter_id: int | None) -> list[Any]:
+    """The cards of these proposals, in this order (those hidden since their ids were read are left out)."""
+    if not ids:
+        return []
+    found = {row.Proposal.id: row for row in db.session.execute(
+        select(Proposal, _supported(supporter_id).label("supported"))
+        .where(Proposal.id.in_(ids), Proposal.state == ProposalState.published).options(*CARD_LOADING))}
+    return [found[proposal_id] for proposal_id in ids if proposal_id in found]
 
 
 # What a card shows: the proposal without its long texts, and a few columns of what it points to. The names of

@@ -184,7 +184,8 @@ def list_proposals():
     )
     seed = _visitor_seed() if filters.sort == "random" else 0
     user = current_user._get_current_object()
-    page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=user)
+    page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=user,
+                                   published=page_cache.published)
     here = request.full_path if request.query_string else request.path
     labels = card_labels()
     selects = kept.selects_html(

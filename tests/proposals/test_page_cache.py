@@ -201,3 +201,26 @@ def test_authors_and_moderators_get_the_comments_built_for_them(signed_in, roles
     assert "Mon avis" not in other and "Ce commentaire a été masqué" in other
     moderate = f"/animation/moderation/proposal_comment/{theirs.id}"
     assert moderate in _page(signed_in(roles.animator), proposal) and moderate not in _page(reader, proposal)
+
+
+def test_the_published_ids_are_kept_through_supports_and_change_with_a_state(client, roles, make_proposal,
+                                                                             set_rules):
+    shown = make_proposal(roles.habitant, roles.conseil, title="Des bancs au square")
+    page = _list(client)
+    assert "Des bancs au square" in page and "1 proposition" in page
+    version = page_cache.page_cache.current_version(page_cache.PUBLISHED_FAMILY)
+    services.support(shown, roles.member)
+    services.add_comment(shown, roles.member, "Bonne idée")
+    db.session.commit()
+    assert page_cache.page_cache.current_version(page_cache.PUBLISHED_FAMILY) == version
+
+    set_rules(roles.conseil, pre_moderation=True)
+    waiting = make_proposal(roles.habitant, roles.conseil, title="Un composteur")
+    assert "Un composteur" not in _list(client)
+    services.publish(waiting, roles.animator)
+    assert "Un composteur" in _list(client)
+    services.hide_proposal(shown)
+    page = _list(client)
+    assert "Des bancs au square" not in page and "Un composteur" in page
+    services.withdraw_proposal(waiting, roles.habitant)
+    assert "Un composteur" not in _list(client)

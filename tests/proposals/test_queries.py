@@ -41,10 +41,14 @@ def test_the_list_runs_the_same_number_of_statements_for_3_or_20_proposals_shown
     browser = signed_in(getattr(roles, who)) if who != "visitor" else app.test_client()
     counts = {}
     fill_list(roles, make_proposal, make_user, 3)
-    browser.get("/propositions")  # the filters' options are read once, then kept (proposals/page_cache.py)
+    # The filters' options and the ids of the published proposals are read once, then kept until they change
+    # (proposals/page_cache.py).
+    browser.get("/propositions")
     for sort in ("random", "recent", "supports", "comments"):
         counts[("small", sort)] = get_counted(browser, f"/propositions?sort={sort}")
     fill_list(roles, make_proposal, make_user, 40)
+    db.session.commit()
+    browser.get("/propositions")
     for sort in ("random", "recent", "supports", "comments"):
         counts[("large", sort)] = get_counted(browser, f"/propositions?sort={sort}")
         assert counts[("large", sort)] == counts[("small", sort)], counts

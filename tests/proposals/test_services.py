@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import io
+import math
+import random
 from datetime import timedelta
 
 import pytest
@@ -350,6 +352,41 @@ def test_the_random_order_is_stable_per_seed_and_pages_cover_every_proposal(role
         assert shuffled != sorted(shuffled) and shuffled != sorted(shuffled, reverse=True)
 
 
+def test_the_shuffle_modulus_is_a_prime_above_every_id_that_lasts_until_the_ids_double():
+    for largest in (0, 5, 1023, 1024, 9_999, 70_000):
+        modulus = services.shuffle_modulus(largest)
+        assert largest < modulus <= 2 * max(largest, 1024) + 100
+        assert all(modulus % divisor for divisor in range(2, math.isqrt(modulus) + 1))
+    assert services.shuffle_modulus(0) == services.shuffle_modulus(1023) == 1031
+    assert services.shuffle_modulus(1024) == services.shuffle_modulus(2047) < services.shuffle_modulus(2048)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 16, 12345, 2**31 - 2])
+def test_a_shuffle_reads_pages_in_the_order_of_its_positions(seed):
+    """Reading the ids from the positions (the whole list) gives the order the database sorts by (a filtered
+    list): the same visitor sees a filtered list in the order of the whole one."""
+    modulus = services.shuffle_modulus(3000)
+    shuffle = services.Shuffle.from_seed(seed, modulus)
+    step = pow(shuffle.a, -1, modulus)
+    assert modulus // 16 <= min(shuffle.a, step) and max(shuffle.a, step) < modulus - modulus // 16
+    ids = set(random.Random(seed).sample(range(1, 3001), 500))
+    ordered = sorted(ids, key=lambda proposal_id: (proposal_id * shuffle.a + shuffle.b) % modulus)
+    assert len({(proposal_id * shuffle.a + shuffle.b) % modulus for proposal_id in range(modulus)}) == modulus
+    for skip, count in ((0, 20), (20, 20), (480, 20), (490, 20), (500, 20)):
+        assert shuffle.page(ids, skip, count) == ordered[skip:skip + count]
+    assert services.Shuffle.from_seed(seed, modulus) == shuffle
+
+
+def test_a_filtered_list_keeps_the_visitor_s_random_order(roles, make_proposal):
+    ids = [make_proposal(roles.habitant, roles.conseil if n % 3 else roles.other_conseil).id for n in range(30)]
+    for seed in (7, 4242):
+        whole = [p.id for p in services.list_proposals(services.Filters(), seed, 1, per_page=30).items]
+        in_conseil = services.list_proposals(services.Filters(conseil_id=roles.conseil.id), seed, 1, per_page=30)
+        assert sorted(whole) == sorted(ids)
+        assert [p.id for p in in_conseil.items] == [i for i in whole if i in {p.id for p in in_conseil.items}]
+        assert in_conseil.total == 20
+
+
 def test_sorts_filters_and_accent_insensitive_search(roles, make_proposal, make_comment):
     lamp = make_proposal(roles.habitant, roles.conseil, title="Éclairage du passage Camus",
                          theme=Theme.safety)
@@ -381,7 +418,7 @@ def test_hidden_pending_and_withdrawn_proposals_are_not_listed(roles, make_propo
     set_rules(roles.conseil, pre_moderation=True)
     make_proposal(roles.habitant, roles.conseil)
     assert [p.id for p in services.list_proposals(services.Filters(), 1, 1).items] == [shown.id]
-    # The whole list counts the unlisted ones apart (services.UNLISTED): every order gives the same total.
+    # The whole list is counted from the published ids (services.published_proposals): each order, same total.
     for sort in services.SORTS:
         for number in (1, 7):
             page = services.list_proposals(services.Filters(sort=sort), 1, number)
