@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from participation.db import inline
 from participation.extensions import db
 
 
@@ -35,6 +36,6 @@ def paginate(query: Select[Any], number: int, per_page: int = 20, scalars: bool 
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(1, -(-total // per_page))
     number = min(max(number, 1), pages)
-    paged = query.limit(per_page).offset((number - 1) * per_page)
+    paged = query.limit(inline(per_page)).offset(inline((number - 1) * per_page))
     items = list(db.session.scalars(paged)) if scalars else list(db.session.execute(paged))
     return Page(items=items, number=number, per_page=per_page, total=total)

@@ -25,6 +25,7 @@ from participation.consultations.models import (
     Response,
     ResultTally,
 )
+from participation.db import inline
 from participation.extensions import db
 from participation.territory.models import QPV
 
@@ -311,7 +312,7 @@ def _texts_query(question: Question, filters: Filters):
 
 
 def latest_texts(question: Question, filters: Filters = Filters(), limit: int = TEXTS_SHOWN) -> list[Answer]:
-    return list(db.session.scalars(_texts_query(question, filters).order_by(Answer.id.desc()).limit(limit)))
+    return list(db.session.scalars(_texts_query(question, filters).order_by(Answer.id.desc()).limit(inline(limit))))
 
 
 def latest_texts_of(questions: list[Question], filters: Filters = Filters(), limit: int = TEXTS_SHOWN
@@ -341,7 +342,7 @@ def _latest_texts_statement(questions: int, by_channel: bool, by_quartier: bool,
             part = part.where(Answer.channel == bindparam("channel"))
         if by_quartier:
             part = part.where(Answer.qpv_key == bindparam("qpv_key"))
-        latest = part.order_by(Answer.id.desc()).limit(limit).subquery()
+        latest = part.order_by(Answer.id.desc()).limit(inline(limit)).subquery()
         parts.append(select(latest.c.id))
     return select(Answer).where(Answer.id.in_(union_all(*parts))).order_by(Answer.id.desc())
 

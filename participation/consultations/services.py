@@ -46,7 +46,7 @@ from participation.consultations.models import (
     Section,
 )
 from participation.contract.models import Contribution, ContributionKind
-from participation.db import dialect_insert, utcnow
+from participation.db import dialect_insert, inline, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.registry import Recipient
@@ -915,7 +915,7 @@ def open_consultations(limit: int = 5, conseil_id: int | None = None, now: datet
                (Consultation.closes_at.is_(None)) | (Consultation.closes_at > now))
         .options(selectinload(Consultation.conseil), selectinload(Consultation.qpv))
         .order_by(Consultation.closes_at.is_(None), Consultation.closes_at, Consultation.id)
-        .limit(limit)
+        .limit(inline(limit))
     )
     if conseil_id is not None:
         query = query.where(Consultation.conseil_id == conseil_id)
@@ -929,7 +929,7 @@ def recently_closed(conseil_id: int, limit: int = 3, now: datetime | None = None
         .where(Consultation.conseil_id == conseil_id, Consultation.published_at.is_not(None),
                Consultation.closes_at <= now)
         .options(selectinload(Consultation.conseil), selectinload(Consultation.qpv))
-        .order_by(Consultation.closes_at.desc()).limit(limit)
+        .order_by(Consultation.closes_at.desc()).limit(inline(limit))
     ))
 
 

@@ -66,10 +66,11 @@ def _recently_answered() -> dict:
     from sqlalchemy import select
 
     from participation.contract.models import Contribution
+    from participation.db import inline
     from participation.extensions import db
 
     contributions = db.session.scalars(
         select(Contribution).where(Contribution.answered_at.is_not(None))
-        .order_by(Contribution.answered_at.desc()).limit(5)
+        .order_by(Contribution.answered_at.desc()).limit(inline(5))
     ).all()
     return {"answered": contributions}

@@ -24,7 +24,7 @@ from participation import audit
 from participation.accounts.models import User
 from participation.contract import services as contract
 from participation.contract.models import Contribution, ContributionKind, EventKind
-from participation.db import utcnow
+from participation.db import inline, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.mail import queue_mail
@@ -931,7 +931,7 @@ def later_meetings(minutes: Minutes) -> list[Meeting]:
     meeting = minutes.meeting
     return list(db.session.scalars(
         select(Meeting).where(Meeting.conseil_id == meeting.conseil_id, Meeting.starts_at > meeting.starts_at)
-        .order_by(Meeting.starts_at).limit(50)
+        .order_by(Meeting.starts_at).limit(inline(50))
     ))
 
 
@@ -1082,7 +1082,7 @@ def list_published(conseil_id: int | None, year: int | None, page: int, per_page
         query = query.where(Meeting.starts_at >= start, Meeting.starts_at < start.replace(year=year + 1))
     number = max(page, 1)
     rows = db.session.execute(query.add_columns(func.count().over().label("total"))
-                              .limit(per_page).offset((number - 1) * per_page)).all()
+                              .limit(inline(per_page)).offset(inline((number - 1) * per_page))).all()
     if rows:
         return Page(items=rows, number=number, per_page=per_page, total=rows[0].total)
     if number == 1:
@@ -1116,7 +1116,7 @@ def in_review_for_member(user: User) -> list[Meeting]:
         select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
         .where(Minutes.status == MinutesStatus.in_review, Minutes.conseil_id.in_(conseils))
         .options(selectinload(Meeting.conseil), selectinload(Meeting.minutes))
-        .order_by(Meeting.starts_at.desc()).limit(20)
+        .order_by(Meeting.starts_at.desc()).limit(inline(20))
     ))
 
 
@@ -1143,7 +1143,7 @@ def open_action_items(conseil: Conseil, limit: int = 20) -> list[tuple[ActionIte
                ActionItem.status.in_([ActionStatus.planned, ActionStatus.in_progress]),
                Minutes.status == MinutesStatus.published)
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-        .limit(limit)
+        .limit(inline(limit))
     ).all()
     return [(row[0], row[1]) for row in rows]
 
@@ -1152,7 +1152,7 @@ def latest_published(conseil: Conseil, limit: int = 3) -> list[Meeting]:
     return list(db.session.scalars(
         select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
         .where(Meeting.conseil_id == conseil.id, Minutes.status == MinutesStatus.published)
-        .order_by(Meeting.starts_at.desc()).limit(limit)
+        .order_by(Meeting.starts_at.desc()).limit(inline(limit))
     ))
 
 

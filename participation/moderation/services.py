@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from participation import audit
 from participation.accounts.models import PlatformRole, RoleGrant, User
-from participation.db import utcnow
+from participation.db import inline, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.mail import queue_mail
@@ -371,7 +371,7 @@ def queue(conseil_ids: Collection[int] | None, *, limit: int = 50) -> Queue:
         .where(Report.resolved_at.is_(None), *scope)
         .group_by(Report.target_type, Report.target_id)
         .order_by(func.count(Report.id).desc(), func.min(Report.created_at))
-        .limit(limit)
+        .limit(inline(limit))
     ).all()
     result.reported_total = db.session.scalar(
         select(func.count()).select_from(
@@ -404,7 +404,7 @@ def queue(conseil_ids: Collection[int] | None, *, limit: int = 50) -> Queue:
 
     appeal_scope = [] if conseil_ids is None else [Appeal.conseil_id.in_(conseil_ids)]
     appeals = list(db.session.scalars(
-        select(Appeal).where(Appeal.status == AppealStatus.open, *appeal_scope).order_by(Appeal.id).limit(limit)
+        select(Appeal).where(Appeal.status == AppealStatus.open, *appeal_scope).order_by(Appeal.id).limit(inline(limit))
     ))
     appeal_ids: dict[str, list[int]] = defaultdict(list)
     for appeal in appeals:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from participation.audit import AuditEntry
+from participation.db import inline
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.forms import choices
@@ -106,7 +107,7 @@ def _render_decide(target: services.Target, item: Any, conseil: Conseil | None, 
     ))
     reports = list(db.session.scalars(
         select(Report).where(Report.target_type == target.type, Report.target_id == item.id)
-        .order_by(Report.id.desc()).limit(100)
+        .order_by(Report.id.desc()).limit(inline(100))
     ))
     appeal = db.session.scalar(
         select(Appeal).where(Appeal.target_type == target.type, Appeal.target_id == item.id)

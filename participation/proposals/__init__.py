@@ -93,13 +93,14 @@ def _home_latest() -> dict[str, Any]:
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
 
+    from participation.db import inline
     from participation.extensions import db
     from participation.proposals.models import Proposal, ProposalState
 
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.state == ProposalState.published)
         .options(joinedload(Proposal.qpv), joinedload(Proposal.author))
-        .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(3)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(inline(3))
     ).all()
     return {"latest_proposals": proposals}
 
@@ -108,13 +109,14 @@ def _conseil_latest(conseil: Any) -> dict[str, Any]:
     from sqlalchemy import func, select
     from sqlalchemy.orm import joinedload
 
+    from participation.db import inline
     from participation.extensions import db
     from participation.proposals.models import Proposal, ProposalState
 
     visible = (Proposal.conseil_id == conseil.id, Proposal.state == ProposalState.published)
     proposals = db.session.scalars(
         select(Proposal).where(*visible).options(joinedload(Proposal.qpv), joinedload(Proposal.author))
-        .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(5)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(inline(5))
     ).all()
     total = db.session.scalar(select(func.count(Proposal.id)).where(*visible)) or 0
     return {"conseil_proposals": proposals, "conseil_proposal_total": total}

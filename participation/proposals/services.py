@@ -40,7 +40,7 @@ from participation.contract.models import (
     ContributionStatus,
     EventKind,
 )
-from participation.db import utcnow
+from participation.db import inline, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.mail import queue_mail
@@ -658,8 +658,8 @@ def comment_threads(proposal: Proposal, page: int, per_page: int = 50) -> tuple[
     top_level = select(Comment, func.count().over().label("total")).where(
         Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
     number = max(page, 1)
-    rows = db.session.execute(top_level.options(author).order_by(Comment.id).limit(per_page)
-                              .offset((number - 1) * per_page)).all()
+    rows = db.session.execute(top_level.options(author).order_by(Comment.id).limit(inline(per_page))
+                              .offset(inline((number - 1) * per_page))).all()
     if not rows and number > 1:
         return comment_threads(proposal, 1, per_page)
     comments = [row.Comment for row in rows]
@@ -903,7 +903,7 @@ MAX_OFFSET = 2**31 - 1  # LIMIT and OFFSET are integers for the database
 
 def _card_rows(ids_query: Select[Any], order: tuple[Any, ...], total_query: Select[Any] | None, number: int,
                per_page: int, supporter_id: int | None) -> list[Any]:
-    page_ids = ids_query.order_by(*order).limit(per_page).offset((number - 1) * per_page).subquery()
+    page_ids = ids_query.order_by(*order).limit(inline(per_page)).offset(inline((number - 1) * per_page)).subquery()
     total = total_query.scalar_subquery() if total_query is not None else literal(None)
     # The outer ORDER BY repeats the order on the page's rows (a subquery's order is not kept by a join).
     return db.session.execute(
@@ -1009,7 +1009,7 @@ def similar_proposals(conseil_id: int, title: str, body: str, exclude_id: int | 
         .where(Proposal.conseil_id == conseil_id, Proposal.state == ProposalState.published,
                or_(*(Proposal.search_text.contains(word, autoescape=True) for word in words)))
         .order_by(Proposal.support_count.desc(), Proposal.id.desc())
-        .limit(100)
+        .limit(inline(100))
     )
     if exclude_id is not None:
         query = query.where(Proposal.id != exclude_id)
@@ -1025,7 +1025,7 @@ def similar_proposals(conseil_id: int, title: str, body: str, exclude_id: int | 
 
 def pending_proposals(conseil_ids: Collection[int] | None, limit: int) -> list[Proposal]:
     query = select(Proposal).where(Proposal.state == ProposalState.pending).options(
-        joinedload(Proposal.author), joinedload(Proposal.conseil)).order_by(Proposal.id).limit(limit)
+        joinedload(Proposal.author), joinedload(Proposal.conseil)).order_by(Proposal.id).limit(inline(limit))
     if conseil_ids is not None:
         query = query.where(Proposal.conseil_id.in_(conseil_ids))
     return list(db.session.scalars(query))

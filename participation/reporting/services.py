@@ -40,6 +40,7 @@ from participation.contract.models import (
     ReportObservation,
     ReportRound,
 )
+from participation.db import inline
 from participation.exports import Column
 from participation.extensions import db
 from participation.i18n import PARIS
@@ -460,7 +461,8 @@ def contribution_rows(conseil_ids: frozenset[int] | None, base_url: str) -> Iter
         query = query.where(Contribution.conseil_id.in_(conseil_ids or {-1}))
     last_id = 0
     while True:
-        batch = list(db.session.scalars(query.where(Contribution.id > last_id).order_by(Contribution.id).limit(500)))
+        batch = list(db.session.scalars(
+            query.where(Contribution.id > last_id).order_by(Contribution.id).limit(inline(500))))
         if not batch:
             return
         for c in batch:

@@ -28,7 +28,7 @@ from participation import audit
 from participation.accounts.models import User
 from participation.contract import services as contract
 from participation.contract.models import Contribution, ContributionKind, EventKind
-from participation.db import utcnow
+from participation.db import inline, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.i18n import PARIS
@@ -832,7 +832,7 @@ def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 
     now = now or utcnow()
     query = list_query(past, filters, now, func.count().over().label("total"))
     number = max(page, 1)
-    rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
+    rows = db.session.execute(query.limit(inline(per_page)).offset(inline((number - 1) * per_page))).all()
     if rows:
         return Page(items=rows, number=number, per_page=per_page, total=rows[0].total)
     if number == 1:
@@ -844,7 +844,7 @@ def upcoming(limit: int = 3, conseil_id: int | None = None, now: datetime | None
     """The next workshops that are not cancelled, soonest first (rows of ``CARD_COLUMNS``)."""
     now = now or utcnow()
     query = (_cards_query().where(_upcoming_condition(now), Workshop.cancelled_at.is_(None))
-             .order_by(Workshop.starts_at, Workshop.id).limit(limit))
+             .order_by(Workshop.starts_at, Workshop.id).limit(inline(limit)))
     if conseil_id is not None:
         query = query.where(Workshop.conseil_id == conseil_id)
     return list(db.session.execute(query))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from participation.contract.models import ContributionStatus
 from participation.extensions import db
@@ -10,6 +11,7 @@ from participation.moderation import services as moderation
 from participation.proposals import services
 from participation.proposals.models import Theme
 from participation.sqlcount import count_statements
+from tests.conftest import on_postgres
 
 
 def get_counted(browser, url: str) -> int:
@@ -81,3 +83,18 @@ def test_a_proposal_page_runs_the_same_number_of_statements_for_5_or_50_comments
         services.support(proposal, make_user())
     large = get_counted(browser, f"/propositions/{proposal.id}")
     assert large == small and large <= 16, (small, large)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="needs TEST_DATABASE_URL (PostgreSQL)")
+def test_a_list_page_is_planned_once_on_a_connection(app, roles, make_proposal):
+    """psycopg prepares a statement from its fifth run; PostgreSQL keeps a generic plan for it only when the
+    LIMIT is written in (db.inline): the list of proposals stops being planned again at every view."""
+    for _ in range(3):
+        make_proposal(roles.habitant, roles.conseil)
+    db.session.commit()
+    for _ in range(15):
+        services.list_proposals(services.Filters(sort="recent"), 0, 1)
+    plans = db.session.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%LIMIT 20 OFFSET 0%'"
+    )).all()
+    assert plans and all(generic > 0 for generic, _custom in plans), plans
