@@ -74,16 +74,18 @@ def can_moderate_proposal(user: Any, proposal: Any) -> bool:
     return is_project_lead(user) or is_animator_of(user, proposal.conseil)
 
 
-def comments_audience(user: Any, proposal: Any) -> str | None:
+def comments_audience(user: Any, proposal: Any, commented: bool | None = None) -> str | None:
     """Whose view of a proposal's comments is the same as others': "public" (not signed in); "may_reply" or
     "reader" (signed in, neither moderating the proposal nor having commented on it, so that every comment may
     be reported and none is theirs); None for the others, who get the comments as only they see them (their own
-    hidden comments, the moderation links)."""
+    hidden comments, the moderation links). ``commented``: whether the user commented, when already read."""
     from participation.proposals.services import has_commented
 
     if not is_signed_in(user):
         return "public"
-    if can_moderate_proposal(user, proposal) or has_commented(proposal, user):
+    if can_moderate_proposal(user, proposal):
+        return None
+    if commented if commented is not None else has_commented(proposal, user):
         return None
     return "may_reply" if can_comment(user, proposal) else "reader"
 

@@ -570,9 +570,37 @@ def supported_ids(user: Any, proposal_ids: Iterable[int]) -> set[int]:
 
 
 def assisted_support_count(proposal: Proposal) -> int:
-    return db.session.scalar(
-        select(func.count(Support.id)).where(Support.proposal_id == proposal.id, Support.user_id.is_(None))
-    ) or 0
+    return db.session.scalar(_assisted_supports(proposal)) or 0
+
+
+def _assisted_supports(proposal: Proposal) -> Select[Any]:
+    """Supports entered by an animator for residents met on the ground (they have no account)."""
+    return select(func.count(Support.id)).where(Support.proposal_id == proposal.id, Support.user_id.is_(None))
+
+
+@dataclass(frozen=True)
+class ReaderFacts:
+    """What a proposal's page says about its reader and its supports."""
+
+    supports: bool  # the reader supports it
+    commented: bool  # the reader wrote a comment or a reply on it, hidden ones included
+    assisted_supports: int
+
+
+def reader_facts(proposal: Proposal, user: Any) -> ReaderFacts:
+    """The facts of a proposal's page for this reader, in one statement (none for a visitor when nobody
+    supports the proposal)."""
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not proposal.support_count:
+        return ReaderFacts(False, False, 0)
+    assisted: Any = _assisted_supports(proposal).scalar_subquery() if proposal.support_count else literal(0)
+    supports: Any = literal(False)
+    commented: Any = literal(False)
+    if signed_in:
+        supports = select(Support.id).where(Support.proposal_id == proposal.id, Support.user_id == user.id).exists()
+        commented = _comments_by(proposal, user).exists()
+    row = db.session.execute(select(supports, commented, assisted)).one()
+    return ReaderFacts(bool(row[0]), bool(row[1]), row[2] or 0)
 
 
 # ---------------------------------------------------------------- comments
@@ -642,8 +670,11 @@ def restore_comment(comment: Comment) -> bool:
 
 def has_commented(proposal: Proposal, user: Any) -> bool:
     """Whether the person wrote a comment or a reply on this proposal (hidden ones included)."""
-    return db.session.scalar(select(
-        select(Comment.id).where(Comment.proposal_id == proposal.id, Comment.author_id == user.id).exists())) or False
+    return db.session.scalar(select(_comments_by(proposal, user).exists())) or False
+
+
+def _comments_by(proposal: Proposal, user: Any) -> Select[Any]:
+    return select(Comment.id).where(Comment.proposal_id == proposal.id, Comment.author_id == user.id)
 
 
 @dataclass

@@ -433,7 +433,8 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
     number = request.args.get("page", 1, type=int)
     comments_html, decisions, threads = None, {}, []
     # A reply sent back with its error is shown in its form: built for this reader.
-    audience = policy.comments_audience(current_user, proposal) if reply_form is None else None
+    facts = services.reader_facts(proposal, current_user)
+    audience = policy.comments_audience(current_user, proposal, facts.commented) if reply_form is None else None
     if audience is not None:  # the same for all this audience: kept
         kept = page_cache.comments(proposal.id, number, str(get_locale()), audience,
                                    lambda: _kept_comments(proposal, number))
@@ -458,8 +459,7 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
     return render_template(
         "proposals/show_proposal.html", proposal=proposal, rules=services.rules(proposal), labels=card_labels(),
         comment_labels=comment_labels(), viewer_id=current_user.id if current_user.is_authenticated else None,
-        supported=proposal.id in services.supported_ids(current_user, [proposal.id]),
-        assisted_supports=services.assisted_support_count(proposal) if proposal.support_count else 0,
+        supported=facts.supports, assisted_supports=facts.assisted_supports,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
         comments_html=comments_html,
         comment_form=comment_form or CommentForm(formdata=None), reply_form=reply_form,

@@ -81,3 +81,6 @@ def test_who_shares_the_kept_view_of_the_comments(roles, proposal, make_comment)
     got = {role: policy.comments_audience(user, proposal) for role, user in roles.all().items()}
     assert got == {"visitor": "public", "unverified": "reader", "habitant": "may_reply", "member": None,
                    "animator": None, "other_animator": "may_reply", "project_lead": None, "admin": "may_reply"}
+    # Whether the reader commented, when the page already read it, counts as if read by the rule itself.
+    assert policy.comments_audience(roles.habitant, proposal, commented=True) is None
+    assert policy.comments_audience(roles.member, proposal, commented=False) == "may_reply"

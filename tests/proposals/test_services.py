@@ -16,6 +16,7 @@ from participation.extensions import db
 from participation.moderation import services as moderation
 from participation.proposals import services
 from participation.proposals.models import Comment, Phase, Proposal, ProposalState, Support, Theme
+from participation.sqlcount import count_statements
 from tests.proposals.conftest import jpeg_with_gps, png_bytes
 
 
@@ -385,6 +386,22 @@ def test_a_filtered_list_keeps_the_visitor_s_random_order(roles, make_proposal):
         assert sorted(whole) == sorted(ids)
         assert [p.id for p in in_conseil.items] == [i for i in whole if i in {p.id for p in in_conseil.items}]
         assert in_conseil.total == 20
+
+
+def test_what_a_proposal_page_says_of_its_reader_is_read_in_one_statement(roles, make_proposal, make_comment):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    assert services.reader_facts(proposal, roles.visitor) == services.ReaderFacts(False, False, 0)
+    services.support(proposal, roles.member)
+    services.assisted_support(proposal, roles.animator, services.AssistedEntry("Mme K.", True))
+    make_comment(proposal, roles.animator, "Merci")
+    db.session.commit()  # the mails of the comment are written before counting
+    readers = {role: getattr(roles, role) for role in ("visitor", "member", "animator")}
+    assert proposal.support_count == 2 and roles.member.id and roles.animator.id  # loaded before counting
+    with count_statements() as counter:
+        facts = {role: services.reader_facts(proposal, reader) for role, reader in readers.items()}
+    assert counter.count == 3, counter.statements
+    assert facts == {"visitor": services.ReaderFacts(False, False, 1), "member": services.ReaderFacts(True, False, 1),
+                     "animator": services.ReaderFacts(False, True, 1)}
 
 
 def test_sorts_filters_and_accent_insensitive_search(roles, make_proposal, make_comment):
