@@ -42,6 +42,9 @@ class ProposalState(enum.Enum):
     withdrawn = "withdrawn"  # by its author
 
 
+SUPPORT_PHASES = (Phase.collecting, Phase.supporting)  # the phases in which proposals may be supported
+
+
 class ProposalSettings(Base):
     """A conseil's rules for proposals: phase, support threshold, supports per person, edit window."""
 
@@ -66,7 +69,7 @@ class ProposalSettings(Base):
 
     @property
     def supports_open(self) -> bool:
-        return self.phase in (Phase.collecting, Phase.supporting)
+        return self.phase in SUPPORT_PHASES
 
 
 class Proposal(Base):

@@ -203,7 +203,7 @@ def list_proposals():
 class Card:
     """What a card of the list shows, worked out once per card here rather than by macros in the template."""
 
-    proposal: Proposal
+    proposal: services.ProposalCard
     url: str
     place: str
     author: str
@@ -214,7 +214,7 @@ class Card:
     next_url: str
 
 
-def _cards(user: Any, proposals: list[Proposal], supported: set[int], here: str, labels: dict[str, Any],
+def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int], here: str, labels: dict[str, Any],
            options: services.FilterOptions) -> list[Card]:
     # One URL built by the router per route, the others by putting each id in its place (same route, same shape;
     # the id is the last occurrence of the marker, whatever the query string holds, and quoting leaves digits).

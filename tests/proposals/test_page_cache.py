@@ -224,3 +224,18 @@ def test_the_published_ids_are_kept_through_supports_and_change_with_a_state(cli
     assert "Des bancs au square" not in page and "Un composteur" in page
     services.withdraw_proposal(waiting, roles.habitant)
     assert "Un composteur" not in _list(client)
+
+
+def test_a_card_still_names_the_place_of_a_conseil_no_longer_offered(client, roles, make_proposal):
+    """The cards name their quartier or conseil from the filters' options, and read it when it is not offered."""
+    quartier = factories.make_qpv(code="QN0000998", name="Les Glycines")
+    conseil = factories.make_conseil("Conseil citoyen des Glycines", qpvs=[quartier])
+    make_proposal(roles.habitant, conseil, title="Un banc aux Glycines")
+    without_quartier = factories.make_conseil("Conseil citoyen du Centre", qpvs=[])
+    make_proposal(roles.habitant, without_quartier, title="Un marché le soir")
+    db.session.execute(update(Conseil).where(Conseil.id.in_([conseil.id, without_quartier.id]))
+                       .values(archived_at=func.now()))
+    page = _list(client)
+    assert "Un banc aux Glycines" in page and "Un marché le soir" in page
+    assert '<option value="QN0000998"' not in page  # no longer offered to filter by
+    assert "<li>Les Glycines</li>" in page and "<li>Conseil citoyen du Centre</li>" in page
