@@ -329,7 +329,11 @@ def test_an_animator_creates_a_workshop_and_bad_input_keeps_what_was_typed(signe
 
 def test_raising_the_capacity_promotes_and_lowering_below_taken_is_refused(signed_in, roles, make_workshop,
                                                                           sign_up_guest, outbox):
-    workshop = make_workshop(roles.conseil, capacity=1)
+    # At 18:00 (Paris) in a week, whatever the time the test runs: the form posts the workshop's own day and hours,
+    # and a workshop starting at 23:00 would end the next day, which the form refuses.
+    evening = (utcnow().astimezone(services.PARIS) + timedelta(days=7)).replace(hour=18, minute=0, second=0,
+                                                                                 microsecond=0)
+    workshop = make_workshop(roles.conseil, capacity=1, starts_in=evening - utcnow())
     sign_up_guest(workshop)
     waiting, _ = sign_up_guest(workshop, email="attente@example.org")
     db.session.commit()
