@@ -33,7 +33,10 @@ from participation.extensions import db
 
 T = TypeVar("T")
 EXTENSION = "page_cache"
-MAX_KEPT = 500  # values kept per process, all families together (the oldest goes first)
+# Values kept per process and family (the oldest of the family goes first). Per family, so that a crawl over the
+# comments of 10,000 proposals does not push out /contrat, the minutes or the published proposals' ids, which
+# every view of their pages reads.
+MAX_KEPT = 500
 _CHANGED = "page_families_changed"  # in Session.info: the families whose tables changed in this transaction
 
 
@@ -161,7 +164,8 @@ def kept(family: str, key: Hashable, build: Callable[[], T]) -> T:
     with store.lock:
         if any(kept_family == family and kept_version != version for kept_family, kept_version, _key in store.values):
             store.values = {kept: v for kept, v in store.values.items() if kept[0] != family or kept[1] == version}
-        while len(store.values) >= MAX_KEPT:
-            del store.values[next(iter(store.values))]
+        same_family = [kept for kept in store.values if kept[0] == family]
+        for oldest in same_family[:max(0, len(same_family) - MAX_KEPT + 1)]:
+            del store.values[oldest]
         store.values[entry] = value
     return value

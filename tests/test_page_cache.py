@@ -52,10 +52,12 @@ def test_an_update_statement_counts_for_the_columns_it_sets(app, roles):
     assert page_cache.current_version("minutes") == before + 2
 
 
-def test_the_store_is_bounded(app, monkeypatch):
+def test_the_store_is_bounded_per_family(app, monkeypatch):
     monkeypatch.setattr(page_cache, "MAX_KEPT", 3)
     with app.test_request_context():
+        page_cache.kept("contract", "page", lambda: "contrat")
         for key in range(10):
             page_cache.kept("minutes", key, lambda key=key: key)
         store = app.extensions[page_cache.EXTENSION]
-        assert [key for _family, _version, key in store.values] == [7, 8, 9]
+        assert [key for family, _version, key in store.values if family == "minutes"] == [7, 8, 9]
+        assert page_cache.kept("contract", "page", lambda: "computed again") == "contrat"  # not pushed out
