@@ -16,7 +16,7 @@ import re
 import secrets
 import unicodedata
 import warnings
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -570,20 +570,6 @@ def _check_threshold(proposal: Proposal, count: int, settings: ProposalSettings)
                    count=count, url=url)
 
 
-def supported_ids(user: Any, proposal_ids: Iterable[int]) -> set[int]:
-    """Which of these proposals the person supports (one query)."""
-    ids = list(proposal_ids)
-    if not ids or user is None or not user.is_authenticated:
-        return set()
-    return set(db.session.scalars(
-        select(Support.proposal_id).where(Support.user_id == user.id, Support.proposal_id.in_(ids))
-    ))
-
-
-def assisted_support_count(proposal: Proposal) -> int:
-    return db.session.scalar(_assisted_supports(proposal)) or 0
-
-
 def _assisted_supports(proposal: Proposal) -> Select[Any]:
     """Supports entered by an animator for residents met on the ground (they have no account)."""
     return select(func.count(Support.id)).where(Support.proposal_id == proposal.id, Support.user_id.is_(None))
@@ -928,11 +914,13 @@ def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20, s
                         supported={row.id for row in rows if row.supported})
 
 
-def _supported(supporter_id: int | None) -> Any:
-    """Whether the signed-in supporter supports each proposal (false for a visitor), as an SQL expression."""
-    if supporter_id is None:
+def _supported(for_supporter: bool) -> Any:
+    """Whether the signed-in supporter (the ``supporter_id`` parameter) supports each proposal, as an SQL
+    expression; false for a visitor."""
+    if not for_supporter:
         return literal(False)
-    return select(Support.id).where(Support.user_id == supporter_id, Support.proposal_id == Proposal.id).exists()
+    return select(Support.id).where(Support.user_id == bindparam("supporter_id"),
+                                    Support.proposal_id == Proposal.id).exists()
 
 
 @dataclass
@@ -951,8 +939,8 @@ def _card_rows(ids_query: Select[Any], order: tuple[Any, ...], total_query: Sele
     total = total_query.scalar_subquery() if total_query is not None else literal(None)
     # The outer ORDER BY repeats the order on the page's rows (a subquery's order is not kept by a join).
     return db.session.execute(
-        _card_select(total.label("total"), _supported(supporter_id).label("supported"))
-        .join(page_ids, page_ids.c.id == Proposal.id).order_by(*order)
+        _card_select(total.label("total"), _supported(supporter_id is not None).label("supported"))
+        .join(page_ids, page_ids.c.id == Proposal.id).order_by(*order), {"supporter_id": supporter_id}
     ).all()
 
 
@@ -1028,11 +1016,7 @@ def _card_select(*extra: Any) -> Select[Any]:
 
 
 def _cards_by_id(for_supporter: bool) -> Select[Any]:
-    supported: Any = literal(False)
-    if for_supporter:
-        supported = select(Support.id).where(Support.user_id == bindparam("supporter_id"),
-                                             Support.proposal_id == Proposal.id).exists()
-    return _card_select(supported.label("supported")).where(
+    return _card_select(_supported(for_supporter).label("supported")).where(
         Proposal.id.in_(bindparam("ids", expanding=True)), Proposal.state == ProposalState.published)
 
 
