@@ -457,13 +457,17 @@ def load_proposal(proposal_id: int) -> Proposal | None:
     """One proposal with what its page shows (author, place, conseil, contribution and timeline), in one
     statement: its timeline is a few events, joined rather than read by a second statement (0.9 instead of
     1.5 ms of CPU)."""
-    return db.session.execute(
-        select(Proposal).where(Proposal.id == proposal_id).options(
-            joinedload(Proposal.author), joinedload(Proposal.entered_by), joinedload(Proposal.qpv),
-            joinedload(Proposal.conseil), joinedload(Proposal.settings),
-            joinedload(Proposal.contribution).joinedload(Contribution.events).joinedload(ContributionEvent.actor),
-        )
-    ).unique().scalar_one_or_none()
+    return db.session.execute(_proposal_page_statement(), {"proposal_id": proposal_id}).unique().scalar_one_or_none()
+
+
+@functools.cache
+def _proposal_page_statement() -> Select[Any]:
+    """Built once, its id a parameter: making it and its cache key again at every view took 0.4 ms of CPU."""
+    return select(Proposal).where(Proposal.id == bindparam("proposal_id")).options(
+        joinedload(Proposal.author), joinedload(Proposal.entered_by), joinedload(Proposal.qpv),
+        joinedload(Proposal.conseil), joinedload(Proposal.settings),
+        joinedload(Proposal.contribution).joinedload(Contribution.events).joinedload(ContributionEvent.actor),
+    )
 
 
 # ---------------------------------------------------------------- supports
@@ -570,9 +574,11 @@ def _check_threshold(proposal: Proposal, count: int, settings: ProposalSettings)
                    count=count, url=url)
 
 
-def _assisted_supports(proposal: Proposal) -> Select[Any]:
-    """Supports entered by an animator for residents met on the ground (they have no account)."""
-    return select(func.count(Support.id)).where(Support.proposal_id == proposal.id, Support.user_id.is_(None))
+def _assisted_supports() -> Any:
+    """The number of supports an animator entered for residents met on the ground (they have no account), for the
+    ``proposal_id`` parameter."""
+    return (select(func.count(Support.id))
+            .where(Support.proposal_id == bindparam("proposal_id"), Support.user_id.is_(None)).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -590,14 +596,24 @@ def reader_facts(proposal: Proposal, user: Any) -> ReaderFacts:
     signed_in = user is not None and user.is_authenticated
     if not signed_in and not proposal.support_count:
         return ReaderFacts(False, False, 0)
-    assisted: Any = _assisted_supports(proposal).scalar_subquery() if proposal.support_count else literal(0)
+    row = db.session.connection().execute(
+        _READER_FACTS[signed_in], {"proposal_id": proposal.id, "reader_id": user.id if signed_in else None}).one()
+    return ReaderFacts(bool(row[0]), bool(row[1]), row[2] or 0)
+
+
+def _reader_facts_statement(signed_in: bool) -> Select[Any]:
     supports: Any = literal(False)
     commented: Any = literal(False)
     if signed_in:
-        supports = select(Support.id).where(Support.proposal_id == proposal.id, Support.user_id == user.id).exists()
-        commented = _comments_by(proposal, user).exists()
-    row = db.session.execute(select(supports, commented, assisted)).one()
-    return ReaderFacts(bool(row[0]), bool(row[1]), row[2] or 0)
+        supports = select(Support.id).where(Support.proposal_id == bindparam("proposal_id"),
+                                            Support.user_id == bindparam("reader_id")).exists()
+        commented = select(Comment.id).where(Comment.proposal_id == bindparam("proposal_id"),
+                                             Comment.author_id == bindparam("reader_id")).exists()
+    return select(supports, commented, _assisted_supports())
+
+
+# For a visitor and for a signed-in reader: built once and run as Core (0.15 instead of 0.6 ms of CPU).
+_READER_FACTS = {False: _reader_facts_statement(False), True: _reader_facts_statement(True)}
 
 
 # ---------------------------------------------------------------- comments
@@ -667,11 +683,8 @@ def restore_comment(comment: Comment) -> bool:
 
 def has_commented(proposal: Proposal, user: Any) -> bool:
     """Whether the person wrote a comment or a reply on this proposal (hidden ones included)."""
-    return db.session.scalar(select(_comments_by(proposal, user).exists())) or False
-
-
-def _comments_by(proposal: Proposal, user: Any) -> Select[Any]:
-    return select(Comment.id).where(Comment.proposal_id == proposal.id, Comment.author_id == user.id)
+    return db.session.scalar(select(
+        select(Comment.id).where(Comment.proposal_id == proposal.id, Comment.author_id == user.id).exists())) or False
 
 
 @dataclass
