@@ -10,9 +10,9 @@ out: a sixth of the page's time).
 
 The comments of a proposal page (up to 50 threads with their replies) are the same for every reader who is
 not signed in, and for every signed-in reader who neither moderates the proposal nor commented on it (links to
-report every comment, reply forms if they may comment; the forms' token is put in per request): they are kept
-as HTML per proposal, page, language and audience. The others (authors of a comment, who see their own hidden
-ones; moderators, with their links; a reply sent back with an error) get them built for them.
+report every comment, and to reply if they may comment): they are kept as HTML per proposal, page, language and
+audience. The others (authors of a comment, who see their own hidden ones; moderators, with their links; a
+reader replying to a thread, whose form is open) get them built for them.
 
 The ids of the published proposals are kept too: every visitor's random order of the list is drawn over them
 (services.Shuffle), and the page's ids are read from them without sorting the table. They change when a
@@ -65,9 +65,6 @@ class KeptFilters:
 def filters() -> KeptFilters:
     """The filters, shared by the requests of this process: read them, never change the options."""
     return page_cache.kept(FAMILY, "filters", lambda: KeptFilters(services.filter_options()))
-
-
-REPLY_TOKEN = "reply-token-put-in-per-request"  # noqa: S105 - a slot in the kept HTML for the reader's CSRF token
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import select
@@ -454,15 +453,15 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
                  assisted_form: AssistedSupportForm | None = None, status: int = 200):
     number = request.args.get("page", 1, type=int)
     comments_html, decisions, threads = None, {}, []
-    # A reply sent back with its error is shown in its form: built for this reader.
+    # The thread a reader replies to shows its reply form (a reply sent back with its error, or the thread's
+    # "Reply" link followed without JavaScript): the comments are then built for this reader.
+    replying_to = _replying_to(proposal, reply_form)
     facts = services.reader_facts(proposal, current_user)
-    audience = policy.comments_audience(current_user, proposal, facts.commented) if reply_form is None else None
+    audience = policy.comments_audience(current_user, proposal, facts.commented) if replying_to is None else None
     if audience is not None:  # the same for all this audience: kept
         kept = page_cache.comments(proposal.id, number, str(get_locale()), audience,
                                    lambda: _kept_comments(proposal, number))
         comments_html, comments_page = kept.html, kept.page
-        if audience == "may_reply":
-            comments_html = comments_html.replace(page_cache.REPLY_TOKEN, generate_csrf())
     else:
         comments_page, threads = services.comment_threads(proposal, number)
         shown = [comment for thread in threads for comment in (thread.comment, *thread.replies)]
@@ -485,21 +484,34 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
         comments_html=comments_html,
         comment_form=comment_form or CommentForm(formdata=None), reply_form=reply_form,
-        moderator=policy.can_moderate_proposal(current_user, proposal), reply_csrf=None,
+        moderator=policy.can_moderate_proposal(current_user, proposal), replying_to=replying_to,
+        page_number=comments_page.number,
         status_form=status_form, answer_form=answer_form,
         assisted_form=assisted_form or AssistedSupportForm(formdata=None, prefix="assisted"),
         action_form=EmptyForm(formdata=None), can_edit=policy.can_edit(current_user, proposal),
     ), status
 
 
+def _replying_to(proposal: Proposal, reply_form: CommentForm | None) -> int | None:
+    """The comment whose reply form the page shows open: that of a reply sent back with an error, or the one
+    ``?repondre=`` names when the reader may comment (nothing otherwise)."""
+    if reply_form is not None:
+        parent_id = reply_form.parent_id.data or ""
+        return int(parent_id) if parent_id.isdigit() else None
+    if "repondre" not in request.args or not policy.can_comment(current_user, proposal):
+        return None
+    return request.args.get("repondre", type=int)
+
+
 def _kept_comments(proposal: Proposal, number: int) -> page_cache.KeptComments:
     """A page of comments as its audience sees it (for a signed-in reader: one who wrote none of them, so that
-    every link to report is there and nothing is theirs; the reply forms' token is put in per request)."""
+    every link to report is there and nothing is theirs; a link to reply under each thread if they may)."""
     comments_page, threads = services.comment_threads(proposal, number)
     html = Markup(render_template(  # noqa: S704 - our template
         "proposals/_comments.html", proposal=proposal, threads=threads, decisions={},
         viewer_id=current_user.id if current_user.is_authenticated else None, moderator=False,
-        comment_labels=comment_labels(), reply_form=None, reply_csrf=page_cache.REPLY_TOKEN)) if threads else Markup("")
+        comment_labels=comment_labels(), reply_form=None, replying_to=None,
+        page_number=comments_page.number)) if threads else Markup("")
     page = Page(items=[], number=comments_page.number, per_page=comments_page.per_page, total=comments_page.total)
     return page_cache.KeptComments(html, page)
 

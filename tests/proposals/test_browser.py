@@ -151,6 +151,30 @@ PAYLOADS = [
 ]
 
 
+def test_a_reply_form_opens_under_its_thread_without_loading_the_page(page, a11y, roles, make_proposal,
+                                                                       make_comment):
+    proposal = make_proposal(roles.animator, roles.conseil, title="Un composteur au pied des tours")
+    first = make_comment(proposal, roles.member, "Il en faut un par bâtiment")
+    make_comment(proposal, roles.animator, "Le bailleur est d'accord")
+    db.session.commit()
+    sign_in(page, a11y, roles.habitant)
+    page.goto(f"/propositions/{proposal.id}")
+    a11y(page)
+    loads = len(page._participation_checks.loads)
+    thread = page.locator(f"#commentaire-{first.id}")
+    thread.get_by_role("link", name="Répondre à Membre").click()
+    reply = thread.get_by_label("Votre réponse à Membre")
+    reply.wait_for()
+    assert reply.evaluate("field => document.activeElement === field")
+    assert len(page._participation_checks.loads) == loads and page.locator("form.reply-form").count() == 1
+    a11y(page)
+    reply.fill("Un seul suffit pour commencer")
+    thread.get_by_role("button", name="Publier la réponse").click()
+    a11y(page)
+    assert page.get_by_text("Votre commentaire est publié.").is_visible()
+    assert page.locator(f"#commentaire-{first.id} .replies").get_by_text("Un seul suffit pour commencer").is_visible()
+
+
 def test_markup_from_users_never_runs_anywhere(page, a11y, roles, make_proposal, set_rules):
     hostile = " ".join(PAYLOADS)
     set_rules(roles.conseil, support_threshold=1)

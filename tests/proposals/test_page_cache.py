@@ -107,10 +107,10 @@ def test_the_comments_shown_to_the_public_are_kept_and_signed_in_readers_get_the
     with count_statements() as again:
         page = _page(client, proposal)
     assert again.count < first.count and "Avis numéro 0" in page
-    assert "Signaler" not in page and "reply-box" not in page  # nothing a visitor cannot use
+    assert "Signaler" not in page and "repondre=" not in page  # nothing a visitor cannot use
     reader = signed_in(roles.member)
     mine = _page(reader, proposal)
-    assert "Avis numéro 0" in mine and "Signaler" in mine and "reply-box" in mine
+    assert "Avis numéro 0" in mine and "Signaler" in mine and "repondre=" in mine
     assert "Signaler" not in _page(client, proposal)  # the public page kept as it was
 
 
@@ -176,11 +176,14 @@ def test_signed_in_readers_who_wrote_nothing_share_a_kept_copy_with_their_own_to
     for page in pages:
         assert page.count(f"/propositions/commentaires/{first.id}/signaler") == 1
         assert page.count(f"/propositions/commentaires/{second.id}/signaler") == 1
-        assert page_cache.REPLY_TOKEN not in page and len(_reply_tokens(page)) == 1
+        # A link to reply under each thread, and the one reply form (for proposals.js) with the reader's token.
+        assert page.count(f"?repondre={first.id}#repondre-{first.id}") == 1 and page.count("data-reply-to=") == 2
+        assert page.count('name="parent_id"') == 1 and len(_reply_tokens(page)) == 1
         assert "Modérer" not in page
-    assert _reply_tokens(pages[0]) != _reply_tokens(pages[1])  # each reader's own token, in every reply form
-    unverified = _page(signed_in(roles.unverified), proposal)  # may not reply: the copy without forms
-    assert "reply-box" not in unverified and f"/propositions/commentaires/{first.id}/signaler" in unverified
+    assert _reply_tokens(pages[0]) != _reply_tokens(pages[1])  # each reader's own token
+    unverified = _page(signed_in(roles.unverified), proposal)  # may not reply: the copy without links to reply
+    assert "repondre=" not in unverified and 'name="parent_id"' not in unverified
+    assert f"/propositions/commentaires/{first.id}/signaler" in unverified
 
 
 def test_authors_and_moderators_get_the_comments_built_for_them(signed_in, roles, make_proposal, make_comment,

@@ -333,11 +333,44 @@ def test_an_empty_or_too_long_comment_is_refused_and_kept(signed_in, roles, make
     top = make_comment(proposal, roles.animator)
     response = browser.post(f"/propositions/{proposal.id}/commentaires",
                             data={"body": "z" * 3001, "parent_id": str(top.id)})
-    assert response.status_code == 422 and "z" * 3001 in response.text and "<details class=\"reply-box\" open>" \
-        in response.text.replace("  ", " ")
+    assert response.status_code == 422 and "z" * 3001 in response.text
+    form = response.text[response.text.index(f'id="repondre-{top.id}"'):]
+    assert form.index("3000 caractères au maximum") < form.index("z" * 3001) < form.index("</form>")  # the error beside the field
     response = browser.post(f"/propositions/{proposal.id}/commentaires", data={"body": "ok", "parent_id": "999"})
     assert response.status_code == 422
     assert proposal.comment_count == 1
+
+
+def test_a_thread_s_reply_link_opens_its_form_without_javascript(client, signed_in, roles, make_proposal,
+                                                                 make_comment):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    threads = [make_comment(proposal, roles.animator, f"Fil {n}") for n in range(51)]  # 50 threads a page
+    hidden = threads[1]
+    services.hide_comment(hidden)
+    browser = signed_in(roles.member)
+    page = browser.get(f"/propositions/{proposal.id}").text
+    link = f"/propositions/{proposal.id}?repondre={threads[0].id}#repondre-{threads[0].id}"
+    assert link in page and f"repondre={hidden.id}#" not in page  # no reply to a hidden comment
+    assert f"page=2&amp;repondre={threads[50].id}" in browser.get(f"/propositions/{proposal.id}?page=2").text
+
+    opened = browser.get(link.split("#")[0]).text
+    assert opened.count('name="parent_id" value="') == 2  # the thread's form, and the one kept for proposals.js
+    form = opened[opened.index(f'id="repondre-{threads[0].id}"'):]
+    assert f'name="parent_id" value="{threads[0].id}"' in form[:form.index("</form>")]
+    assert f"repondre={threads[0].id}#" not in opened and f"repondre={threads[2].id}#" in opened
+    response = browser.post(f"/propositions/{proposal.id}/commentaires",
+                            data={"body": "Je suis d'accord", "parent_id": str(threads[0].id)})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Comment.body).where(Comment.parent_id == threads[0].id)).all() == [
+        "Je suis d'accord"]
+
+    # Nothing opens for a hidden or unknown comment, a value that is no id, or someone who may not reply.
+    for query in (f"?repondre={hidden.id}", "?repondre=99999999", "?repondre=abc", "?repondre="):
+        response = browser.get(f"/propositions/{proposal.id}{query}")
+        assert response.status_code == 200 and response.text.count('name="parent_id" value="') == 1, query
+    for reader in (client, signed_in(roles.unverified)):
+        response = reader.get(link.split("#")[0])
+        assert response.status_code == 200 and 'name="parent_id"' not in response.text
 
 
 def test_unverified_people_and_visitors_cannot_comment(client, signed_in, roles, make_proposal):

@@ -1,6 +1,7 @@
 // Proposals, progressive enhancement only: every page works without this file.
 // - The support button records or withdraws a support without reloading the page.
 // - A photo over the size limit is refused as soon as it is chosen, before anything is sent.
+// - A thread's "Reply" link opens the page's one reply form under the thread instead of loading the page again.
 (function () {
   "use strict";
 
@@ -56,7 +57,37 @@
     });
   }
 
+  function enhanceReply(link, template) {
+    link.addEventListener("click", function (event) {
+      var parentId = link.getAttribute("data-reply-to");
+      var formId = "repondre-" + parentId;
+      var form = document.getElementById(formId);
+      event.preventDefault();
+      if (!form) {
+        form = template.content.firstElementChild.cloneNode(true);
+        form.id = formId;
+        form.querySelector("input[name=parent_id]").value = parentId;
+        var textarea = form.querySelector("textarea");
+        textarea.id = "reply-" + parentId;
+        var label = form.querySelector("label");
+        label.setAttribute("for", textarea.id);
+        // "Your reply" then, for screen readers, whom to: the link's own hidden words.
+        var whom = link.querySelector(".visually-hidden");
+        label.querySelector(".visually-hidden").textContent = whom ? whom.textContent : "";
+        link.parentNode.parentNode.insertBefore(form, link.parentNode.nextSibling);
+        link.parentNode.hidden = true;
+      }
+      form.querySelector("textarea").focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var replyTemplate = document.getElementById("reply-form-template");
+    if (replyTemplate && "content" in replyTemplate) {
+      Array.prototype.forEach.call(document.querySelectorAll("a[data-reply-to]"), function (link) {
+        enhanceReply(link, replyTemplate);
+      });
+    }
     Array.prototype.forEach.call(document.querySelectorAll("form[data-support-form]"), enhanceSupport);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-photo-max-bytes]"), enhancePhoto);
   });
