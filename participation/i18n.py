@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import support
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +24,27 @@ DEFAULT_LOCALE = "fr"
 LANGUAGES = {"fr": "Français", "en": "English"}
 PARIS = ZoneInfo("Europe/Paris")
 SESSION_KEY = "locale"
+
+
+T = TypeVar("T")
+PER_LANGUAGE_KEY = "participation.per_language"
+# Values kept per process (the proposals' count labels alone may be some thousands): past that, all are made again
+# as they are asked for.
+PER_LANGUAGE_MAX = 5000
+
+
+def per_language(name: Hashable, build: Callable[[], T]) -> T:
+    """A value that depends on nothing but ``name`` and the language of the request (labels that many rows of a
+    page repeat, or HTML rendered from them and the values ``name`` holds), made once per language and process:
+    the catalogues do not change while it runs. Shared by the requests: read it, never change it."""
+    kept: dict[tuple[Hashable, str], Any] = current_app.extensions.setdefault(PER_LANGUAGE_KEY, {})
+    key = (name, str(get_locale()))
+    value = kept.get(key)
+    if value is None:
+        if len(kept) >= PER_LANGUAGE_MAX:
+            kept.clear()
+        value = kept[key] = build()
+    return value
 
 
 def select_locale() -> str:

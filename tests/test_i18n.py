@@ -36,3 +36,25 @@ def test_wtforms_own_messages_follow_the_language_of_each_request(app):
     assert in_french == again_in_french == {"name": [french.ugettext("This field is required.")],
                                             "age": [french.ugettext("Not a valid integer value.")]}
     assert in_french["name"] != in_english["name"]
+
+
+def test_values_made_once_per_language_and_name_and_all_made_again_past_the_limit(app, monkeypatch):
+    from flask_babel import gettext
+
+    from participation import i18n
+
+    made: list[tuple[str, str]] = []
+
+    def label(name: str, language: str) -> str:
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            refresh()
+            return i18n.per_language(name, lambda: made.append((name, language)) or gettext("Reply"))
+
+    assert [label("reply", "fr"), label("reply", "fr"), label("reply", "en"), label("reply", "en")] == [
+        "Répondre", "Répondre", "Reply", "Reply"]
+    assert made == [("reply", "fr"), ("reply", "en")]
+    monkeypatch.setattr(i18n, "PER_LANGUAGE_MAX", 3)
+    label("other", "fr")
+    label("third", "fr")  # the fourth value: all are forgotten, then it is kept
+    assert app.extensions[i18n.PER_LANGUAGE_KEY] == {("third", "fr"): "Répondre"}
+    assert label("reply", "fr") == "Répondre" and made[-1] == ("reply", "fr")

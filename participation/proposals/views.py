@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -30,6 +30,7 @@ from participation.contract.models import ContributionStatus
 from participation.errors import DomainError
 from participation.extensions import db, limiter
 from participation.forms import SelectChoice, choices
+from participation.i18n import per_language
 from participation.moderation import services as moderation
 from participation.moderation.models import ReportReason
 from participation.pagination import Page
@@ -55,7 +56,6 @@ from participation.territory.models import QPV, Conseil
 
 POST_LIMIT = "20 per minute;200 per hour"
 SUPPORT_LIMIT = "60 per minute"
-T = TypeVar("T")
 SEED_KEY = "proposals_seed"
 PHOTO_TOKEN_AGE = 24 * 3600
 UPLOAD_ENDPOINTS = {"proposals.new_proposal", "proposals.assisted_proposal", "proposals.edit_proposal"}
@@ -116,23 +116,9 @@ def _filter_choices(options: services.FilterOptions) -> dict[str, list[SelectCho
     }
 
 
-LABELS_KEY = "participation.proposal_labels"
-
-
-def _per_language(name: Hashable, build: Callable[[], T]) -> T:
-    """Labels translated once per language and process (the catalogues do not change while it runs) instead of at
-    every request: some 60 translations a page of the list (0.5 ms). Shared: read them, never change them."""
-    kept: dict[tuple[Hashable, str], Any] = current_app.extensions.setdefault(LABELS_KEY, {})
-    key = (name, str(get_locale()))
-    value = kept.get(key)
-    if value is None:
-        value = kept[key] = build()
-    return value
-
-
 def card_labels() -> dict[str, Any]:
     """What every card of a list repeats, translated once per language."""
-    return _per_language("cards", _card_labels)
+    return per_language("proposal_cards", _card_labels)
 
 
 def _card_labels() -> dict[str, Any]:
@@ -152,7 +138,7 @@ def _card_labels() -> dict[str, Any]:
 def comment_labels() -> dict[str, Markup]:
     """What every comment of a page repeats, translated once per language; Markup as the templates' ``_()`` gives
     it (``%`` then escapes the name put into a pattern: gettext leaves a pattern as it is without values)."""
-    return _per_language("comments", _comment_labels)
+    return per_language("proposal_comments", _comment_labels)
 
 
 def _comment_labels() -> dict[str, Markup]:
@@ -252,7 +238,7 @@ def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int
 
     def count_label(kind: str, count: int) -> str:
         # Kept per language and count: as many as the largest count, some thousands at most.
-        return _per_language((kind, count), lambda: (
+        return per_language(("proposal_count", kind, count), lambda: (
             ngettext("%(num)d support", "%(num)d supports", count) if kind == "support"
             else ngettext("%(num)d comment", "%(num)d comments", count)))
 

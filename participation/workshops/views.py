@@ -8,6 +8,7 @@ from flask import Response, abort, flash, jsonify, make_response, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
@@ -17,7 +18,7 @@ from participation.db import utcnow
 from participation.exports import Column, stream_export
 from participation.extensions import db, limiter
 from participation.forms import SelectChoice, choices
-from participation.i18n import PARIS, select_locale
+from participation.i18n import PARIS, per_language, select_locale
 from participation.permissions import authorize
 from participation.territory.models import QPV, Conseil, ConseilQPV
 from participation.territory.services import roles_of
@@ -118,14 +119,37 @@ def _registration_form(data=None, formdata=None) -> NeedsForm:
     return form
 
 
+@dataclass(frozen=True)
+class SignupOffers:
+    """What the sign-up fields say of a workshop (workshops/_macros.html, needs_fields, reads these three): with the
+    language, all that a visitor's blank fields depend on."""
+
+    offers_childcare: bool
+    offers_interpreting: bool
+    interpreting_languages: str
+
+
+def _guest_fields(workshop: Workshop, form: GuestRegistrationForm) -> Markup:
+    """A visitor's blank sign-up fields, rendered once per language and offers: ten fields written out by WTForms
+    were half of the workshop page's CPU time (3 of 6.6 ms)."""
+    offers = SignupOffers(bool(workshop.offers_childcare), bool(workshop.offers_interpreting),
+                          workshop.interpreting_languages)
+    return per_language(("workshop_guest_fields", offers), lambda: Markup(render_template(  # noqa: S704 - our template
+        "workshops/_guest_fields.html", form=form, workshop=offers)))
+
+
 def _render_workshop(workshop: Workshop, form=None, status: int = 200):
     registration = services.registration_status_of_user(workshop, current_user)
+    guest_fields = None
     if form is None and policy.can_sign_up(current_user, workshop) and registration is None:
         form = _registration_form(formdata=None)
+        if not current_user.is_authenticated:
+            guest_fields = _guest_fields(workshop, form)
     from participation.contract.services import contribution_for
 
     return render_template(
         "workshops/show_workshop.html", workshop=workshop, form=form, registration=registration,
+        guest_fields=guest_fields,
         position=registration.position if registration else None,
         one_tap=policy.signs_up_in_one_tap(current_user),
         contribution=contribution_for(services.SOURCE_TYPE, workshop.id) if workshop.conclusions_html else None,

@@ -12,6 +12,7 @@ from participation.audit import AuditEntry
 from participation.contract.models import Contribution
 from participation.db import utcnow
 from participation.extensions import db
+from participation.i18n import PER_LANGUAGE_KEY
 from participation.sqlcount import count_statements
 from participation.workshops import services
 from participation.workshops.models import Attendance, RegistrationStatus, Theme, Workshop, WorkshopRegistration
@@ -79,6 +80,33 @@ def test_a_workshop_page_shows_place_offers_seats_and_the_sign_up_form(client, w
                  'name="adults"', 'name="childcare_children"', 'name="interpreting_language"', 'name="access_need"',
                  f"/ateliers/{workshop.id}.ics"):
         assert text in page, text
+
+
+def test_a_visitor_s_sign_up_fields_are_rendered_once_per_language_and_offers(app, client, signed_in, roles,
+                                                                              make_workshop):
+    with_arabic = make_workshop(roles.conseil, offers_interpreting=True, interpreting_languages="arabe")
+    with_tamil = make_workshop(roles.conseil, offers_interpreting=True, interpreting_languages="tamoul")
+    childcare = make_workshop(roles.conseil, offers_childcare=True)
+
+    def fields(workshop, language="fr", browser=client):
+        page = _page(browser.get(f"/ateliers/{workshop.id}", headers={"Accept-Language": language}))
+        start = page.index('name="name"')
+        return page[start:page.index('type="submit"', start)]
+
+    def kept() -> list:
+        return [key for key in app.extensions.get(PER_LANGUAGE_KEY, {}) if key[0][0] == "workshop_guest_fields"]
+
+    first = fields(with_arabic)
+    assert fields(with_arabic) == first and "Interprétariat proposé en : arabe" in first and len(kept()) == 1
+    assert "Interprétariat proposé en : tamoul" in fields(with_tamil) and "arabe" not in fields(with_tamil)
+    assert "Une garde d'enfants est organisée sur place." in fields(childcare)
+    assert "Interpreting offered into: arabe" in fields(with_arabic, "en") and len(kept()) == 4
+    with_arabic.interpreting_languages = "arabe, dari"
+    db.session.commit()
+    assert "Interprétariat proposé en : arabe, dari" in fields(with_arabic)  # the new offers at once
+    # What a signed-in guest typed or was given is theirs: their fields are built for them.
+    prefilled = fields(with_arabic, browser=signed_in(roles.unverified))
+    assert f'value="{roles.unverified.email}"' in prefilled and roles.unverified.email not in fields(with_arabic)
 
 
 def test_unknown_workshop_is_404(client):
