@@ -28,6 +28,7 @@ TITLES = [
 ]
 CONCURRENT_SIGN_UPS = 8
 SIGN_UPS_PER_CLIENT = 60
+WARM_UP_SIGN_UPS = 5  # per client, on another workshop, as every page of the run is warmed up first (BENCH.md)
 
 
 def generate(ctx: GenerationContext) -> None:
@@ -202,8 +203,8 @@ def _user_email(first: int, i: int) -> str:
     return f"user{first + i}@bench.example"
 
 
-def _client_sign_ups(port: int, workshop_id: int, client_index: int, latencies: list[float], statuses: list[int],
-                     start: threading.Barrier) -> None:
+def _client_sign_ups(port: int, workshop_id: int, warm_up_workshop_id: int, client_index: int, latencies: list[float],
+                     statuses: list[int], start: threading.Barrier) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", f"/ateliers/{workshop_id}")
     response = connection.getresponse()
@@ -214,26 +215,35 @@ def _client_sign_ups(port: int, workshop_id: int, client_index: int, latencies: 
             cookie = value.split(";", 1)[0]
     match = CSRF.search(page)
     token = match.group(1) if match else ""
-    start.wait()
-    for k in range(SIGN_UPS_PER_CLIENT):
+
+    def sign_up(target: int, k: int) -> int:
         body = urlencode({"csrf_token": token, "name": f"Bench {client_index}-{k}",
                           "email": f"bench-{client_index}-{k}-{time.time_ns()}@bench.example"})
-        began = time.perf_counter()
-        connection.request("POST", f"/ateliers/{workshop_id}/inscription", body=body, headers={
+        connection.request("POST", f"/ateliers/{target}/inscription", body=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Accept-Language": "fr"})
         reply = connection.getresponse()
         reply.read()
+        return reply.status
+
+    # The workers have served no guest sign-up yet: its statements and mails are compiled and loaded once first.
+    for k in range(WARM_UP_SIGN_UPS):
+        sign_up(warm_up_workshop_id, -1 - k)
+    start.wait()
+    for k in range(SIGN_UPS_PER_CLIENT):
+        began = time.perf_counter()
+        status = sign_up(workshop_id, k)
         latencies.append((time.perf_counter() - began) * 1000)
-        statuses.append(reply.status)
+        statuses.append(status)
 
 
 def extra_measures(facts: dict, port: int) -> list[str]:
     """The issue's rule: sign-up POST p99 ≤ 50 ms while 8 clients sign up for the same workshop at once."""
-    workshop_id = facts["workshops"]["concurrent_workshop_id"]
+    workshop_id, warm_up_id = facts["workshops"]["concurrent_workshop_id"], facts["workshops"]["full_workshop_id"]
     latencies: list[float] = []
     statuses: list[int] = []
     start = threading.Barrier(CONCURRENT_SIGN_UPS)
-    threads = [threading.Thread(target=_client_sign_ups, args=(port, workshop_id, i, latencies, statuses, start))
+    threads = [threading.Thread(target=_client_sign_ups,
+                                args=(port, workshop_id, warm_up_id, i, latencies, statuses, start))
                for i in range(CONCURRENT_SIGN_UPS)]
     began = time.perf_counter()
     for thread in threads:
