@@ -335,7 +335,8 @@ def test_an_empty_or_too_long_comment_is_refused_and_kept(signed_in, roles, make
                             data={"body": "z" * 3001, "parent_id": str(top.id)})
     assert response.status_code == 422 and "z" * 3001 in response.text
     form = response.text[response.text.index(f'id="repondre-{top.id}"'):]
-    assert form.index("3000 caractères au maximum") < form.index("z" * 3001) < form.index("</form>")  # the error beside the field
+    # The error beside the field, in the thread's form.
+    assert form.index("3000 caractères au maximum") < form.index("z" * 3001) < form.index("</form>")
     response = browser.post(f"/propositions/{proposal.id}/commentaires", data={"body": "ok", "parent_id": "999"})
     assert response.status_code == 422
     assert proposal.comment_count == 1
