@@ -123,6 +123,12 @@ def format_when(value: datetime | None) -> str:
     return babel_format_datetime(value, _WHEN.get(language, _WHEN["fr"]), tzinfo=PARIS, locale=language)
 
 
+def paris_today() -> date:
+    """Today in France, where the platform's days are counted (the server's clock may run on UTC: from 23:00 or
+    22:00 UTC it is already tomorrow in Paris)."""
+    return datetime.now(PARIS).date()
+
+
 def format_day(value: date | datetime | None) -> str:
     """A date in words: "mardi 3 mars 2026"."""
     if value is None:

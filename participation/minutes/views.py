@@ -13,7 +13,7 @@ from sqlalchemy import select
 from participation.accounts.forms import EmptyForm
 from participation.extensions import db, limiter
 from participation.forms import choices
-from participation.i18n import PARIS
+from participation.i18n import PARIS, paris_today
 from participation.minutes import blueprint, diff, labels, page_cache, policy, rendering, services
 from participation.minutes.forms import (
     ActionForm,
@@ -62,10 +62,6 @@ def _to_utc(local: datetime) -> datetime:
 
 def _to_local(value: datetime) -> datetime:
     return value.astimezone(PARIS).replace(tzinfo=None)
-
-
-def _today():
-    return datetime.now(PARIS).date()
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
@@ -621,7 +617,7 @@ def _edit_action(meeting_id: int, action_id: int | None):
     if form.validate_on_submit():
         try:
             if action is None:
-                action = services.add_action_item(meeting.minutes, _action_data(form), current_user, _today(),
+                action = services.add_action_item(meeting.minutes, _action_data(form), current_user, paris_today(),
                                                   form.reason.data)
             else:
                 services.update_action_item(action, services.ActionData(

@@ -12,6 +12,7 @@ from participation.contract import annual_report
 from participation.exports import FORMATS, Column, stream_export
 from participation.extensions import db
 from participation.forms import choices
+from participation.i18n import paris_today
 from participation.permissions import authorize
 from participation.reporting import _locale, annex_pdf, blueprint, policy, services, snapshots
 from participation.reporting.forms import DashboardFilterForm
@@ -45,7 +46,7 @@ def _filters(places: services.Territory) -> tuple[DashboardFilterForm, services.
     form.conseil.choices = choices([("", all_label)] + [(str(c.id), c.name) for c in conseils])
     qpvs = [] if allowed is not None else places.qpvs
     form.qpv.choices = choices([("", _("All"))] + [(str(q.id), f"{q.name} ({q.code})") for q in qpvs])
-    today = date.today()
+    today = paris_today()
     first_day, last_day = date(today.year, 1, 1), today
     conseil_ids: set[int] | None = set(allowed) if allowed is not None else None
     qpv_id = None
@@ -143,7 +144,7 @@ def export_table(table: str, fmt: str):
         columns, rows = services.contract_columns(), services.contract_rows()
     else:
         columns, rows = services.opinion_columns(), services.opinion_rows(None, allowed)
-    today = date.today().isoformat()
+    today = paris_today().isoformat()
     return stream_export(fmt, f"{table}-{today}", columns, rows)
 
 

@@ -20,6 +20,7 @@ from participation.contract.models import (
     EventKind,
 )
 from participation.extensions import db
+from participation.i18n import paris_today
 from participation.registry import DashboardIndicator, IndicatorTable, get_registry
 from participation.reporting import services
 from participation.territory.models import ConseilQPV
@@ -168,12 +169,12 @@ def test_registered_indicators_and_activity_are_used(app, dataset, signed_in, ro
         User.id.label("user_id"), ConseilQPV.conseil_id.label("conseil_id"), User.created_at.label("at"))
         .join(ConseilQPV, ConseilQPV.conseil_id == roles.conseil.id).where(User.id == newcomer.id))
     client = signed_in(roles.project_lead)
-    today = date.today().isoformat()
+    today = paris_today().isoformat()
     page = client.get(f"/pilotage?start=2025-01-01&end={today}").text
     assert "Présence aux ateliers" in page and "Atelier vélo" in page
     with app.test_request_context():
-        before = _raw(services.make_scope(FIRST, date.today()))["people"]
-        summary = dict(_table(services.builtin_tables(services.make_scope(FIRST, date.today())), "synthese").rows)
+        before = _raw(services.make_scope(FIRST, paris_today()))["people"]
+        summary = dict(_table(services.builtin_tables(services.make_scope(FIRST, paris_today())), "synthese").rows)
     assert summary["Personnes qui ont participé"] == before + 1
     download = client.get(f"/pilotage/exports/indicateurs/ateliers.csv?start=2025-01-01&end={today}")
     assert download.status_code == 200 and "Atelier vélo;12" in download.data.decode("utf-8-sig")
