@@ -129,27 +129,31 @@ class SignupOffers:
     interpreting_languages: str
 
 
-def _guest_fields(workshop: Workshop, form: GuestRegistrationForm) -> Markup:
-    """A visitor's blank sign-up fields, rendered once per language and offers: ten fields written out by WTForms
-    were half of the workshop page's CPU time (3 of 6.6 ms)."""
+def _blank_fields(workshop: Workshop, form: NeedsForm) -> Markup:
+    """The blank sign-up fields of a visitor (workshops/_guest_fields.html) or of a resident signing up in one tap
+    (_one_tap_fields.html), rendered once per language and offers: the ten fields written out by WTForms were half
+    of the workshop page's CPU time (3 of 6.6 ms)."""
     offers = SignupOffers(bool(workshop.offers_childcare), bool(workshop.offers_interpreting),
                           workshop.interpreting_languages)
-    return per_language(("workshop_guest_fields", offers), lambda: Markup(render_template(  # noqa: S704 - our template
-        "workshops/_guest_fields.html", form=form, workshop=offers)))
+    template = "workshops/_guest_fields.html" if isinstance(form, GuestRegistrationForm) else \
+        "workshops/_one_tap_fields.html"
+    return per_language((template, offers), lambda: Markup(render_template(  # noqa: S704 - our template
+        template, form=form, workshop=offers)))
 
 
 def _render_workshop(workshop: Workshop, form=None, status: int = 200):
     registration = services.registration_status_of_user(workshop, current_user)
-    guest_fields = None
+    blank_fields = None
     if form is None and policy.can_sign_up(current_user, workshop) and registration is None:
         form = _registration_form(formdata=None)
-        if not current_user.is_authenticated:
-            guest_fields = _guest_fields(workshop, form)
+        # Prefilled with their name and address, a signed-in guest's fields are theirs alone.
+        if not (current_user.is_authenticated and isinstance(form, GuestRegistrationForm)):
+            blank_fields = _blank_fields(workshop, form)
     from participation.contract.services import contribution_for
 
     return render_template(
         "workshops/show_workshop.html", workshop=workshop, form=form, registration=registration,
-        guest_fields=guest_fields,
+        blank_fields=blank_fields,
         position=registration.position if registration else None,
         one_tap=policy.signs_up_in_one_tap(current_user),
         contribution=contribution_for(services.SOURCE_TYPE, workshop.id) if workshop.conclusions_html else None,

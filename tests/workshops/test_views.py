@@ -82,8 +82,8 @@ def test_a_workshop_page_shows_place_offers_seats_and_the_sign_up_form(client, w
         assert text in page, text
 
 
-def test_a_visitor_s_sign_up_fields_are_rendered_once_per_language_and_offers(app, client, signed_in, roles,
-                                                                              make_workshop):
+def test_blank_sign_up_fields_are_rendered_once_per_language_and_offers(app, client, signed_in, roles,
+                                                                        make_workshop):
     with_arabic = make_workshop(roles.conseil, offers_interpreting=True, interpreting_languages="arabe")
     with_tamil = make_workshop(roles.conseil, offers_interpreting=True, interpreting_languages="tamoul")
     childcare = make_workshop(roles.conseil, offers_childcare=True)
@@ -94,7 +94,7 @@ def test_a_visitor_s_sign_up_fields_are_rendered_once_per_language_and_offers(ap
         return page[start:page.index('type="submit"', start)]
 
     def kept() -> list:
-        return [key for key in app.extensions.get(PER_LANGUAGE_KEY, {}) if key[0][0] == "workshop_guest_fields"]
+        return [key for key in app.extensions.get(PER_LANGUAGE_KEY, {}) if key[0][0] == "workshops/_guest_fields.html"]
 
     first = fields(with_arabic)
     assert fields(with_arabic) == first and "Interprétariat proposé en : arabe" in first and len(kept()) == 1
@@ -107,6 +107,13 @@ def test_a_visitor_s_sign_up_fields_are_rendered_once_per_language_and_offers(ap
     # What a signed-in guest typed or was given is theirs: their fields are built for them.
     prefilled = fields(with_arabic, browser=signed_in(roles.unverified))
     assert f'value="{roles.unverified.email}"' in prefilled and roles.unverified.email not in fields(with_arabic)
+    # A resident signing up in one tap gets blank needs, kept the same way, and their own name above them.
+    member, neighbour = signed_in(roles.member), signed_in(roles.habitant)
+    one_tap = _page(member.get(f"/ateliers/{with_tamil.id}"))
+    assert "Vous vous inscrivez en tant que Membre." in one_tap and "Interprétariat proposé en : tamoul" in one_tap
+    assert 'name="name"' not in one_tap and 'name="adults"' in one_tap
+    assert "Vous vous inscrivez en tant que Habitante." in _page(neighbour.get(f"/ateliers/{with_tamil.id}"))
+    assert [key for key in app.extensions[PER_LANGUAGE_KEY] if key[0][0] == "workshops/_one_tap_fields.html"]
 
 
 def test_unknown_workshop_is_404(client):
