@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     jsonify,
     redirect,
     render_template,
@@ -470,12 +471,20 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
         comments_html=comments_html,
         comment_form=comment_form or CommentForm(formdata=None), reply_form=reply_form,
+        blank_comment_field=_blank_comment_field() if comment_form is None else None,
         moderator=policy.can_moderate_proposal(current_user, proposal), replying_to=replying_to,
         page_number=comments_page.number,
         status_form=status_form, answer_form=answer_form,
         assisted_form=assisted_form or AssistedSupportForm(formdata=None, prefix="assisted"),
         action_form=EmptyForm(formdata=None), can_edit=policy.can_edit(current_user, proposal),
     ), status
+
+
+def _blank_comment_field() -> Markup:
+    """The comment form's empty text field with its label and hint, the same for every reader of a language:
+    rendered once (WTForms took 0.3 ms to write it out at each view)."""
+    return per_language("proposal_blank_comment_field", lambda: Markup(  # noqa: S704 - our template
+        get_template_attribute("_macros/forms.html", "field")(CommentForm(formdata=None).body)))
 
 
 def _replying_to(proposal: Proposal, reply_form: CommentForm | None) -> int | None:

@@ -322,6 +322,18 @@ def test_comment_and_reply(signed_in, roles, make_proposal, outbox):
     assert "<strong>pour</strong>" in page and "Merci !" in page
 
 
+def test_the_blank_comment_field_is_written_once_per_language(app, signed_in, roles, make_proposal, make_user):
+    from participation.i18n import PER_LANGUAGE_KEY
+
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    french = signed_in(roles.member).get(f"/propositions/{proposal.id}").text
+    english = signed_in(make_user(locale="en")).get(f"/propositions/{proposal.id}").text
+    assert '<label for="body">Votre commentaire</label>' in french and "Vous pouvez écrire en *italique*" in french
+    assert '<label for="body">Your comment</label>' in english and "Votre commentaire" not in english
+    assert {key for key in app.extensions[PER_LANGUAGE_KEY] if key[0] == "proposal_blank_comment_field"} == {
+        ("proposal_blank_comment_field", "fr"), ("proposal_blank_comment_field", "en")}
+
+
 def test_an_empty_or_too_long_comment_is_refused_and_kept(signed_in, roles, make_proposal, make_comment):
     proposal = make_proposal(roles.habitant, roles.conseil)
     browser = signed_in(roles.member)
