@@ -8,6 +8,7 @@ on SQLite (one writer at a time).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -20,7 +21,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Select, bindparam, case, func, select, update
+from sqlalchemy import Integer, Select, bindparam, case, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -807,19 +808,38 @@ def _cards_query(*extra: Any) -> Select[Any]:
 
 def list_query(past: bool, filters: Filters, now: datetime | None = None, *extra: Any) -> Select[Any]:
     """Rows of ``CARD_COLUMNS`` (and ``extra``) of the upcoming or past workshops matching the filters."""
-    now = now or utcnow()
+    return _list_select(past, now or utcnow(), filters.conseil_id, filters.qpv_id, filters.theme, *extra)
+
+
+def _list_select(past: bool, now: Any, conseil_id: Any, qpv_id: Any, theme: Any, *extra: Any) -> Select[Any]:
+    """``list_query`` with its values, or with parameters in their place (``_list_page``); None: no filter."""
     query = _cards_query(*extra)
     if past:
         query = query.where(Workshop.ends_at <= now).order_by(Workshop.starts_at.desc(), Workshop.id.desc())
     else:
         query = query.where(_upcoming_condition(now)).order_by(Workshop.starts_at, Workshop.id)
-    if filters.conseil_id is not None:
-        query = query.where(Workshop.conseil_id == filters.conseil_id)
-    if filters.qpv_id is not None:
-        query = query.where(Workshop.qpv_id == filters.qpv_id)
-    if filters.theme is not None:
-        query = query.where(Workshop.theme == filters.theme)
+    if conseil_id is not None:
+        query = query.where(Workshop.conseil_id == conseil_id)
+    if qpv_id is not None:
+        query = query.where(Workshop.qpv_id == qpv_id)
+    if theme is not None:
+        query = query.where(Workshop.theme == theme)
     return query
+
+
+@functools.cache
+def _list_page(past: bool, by_conseil: bool, by_qpv: bool, by_theme: bool) -> Select[Any]:
+    """A page of the list with its total, for each tab and set of filters chosen: built once, with the moment,
+    the filters' values, the page's size and offset as parameters (the last two written into the SQL, as
+    db.inline does). Made again at each view, the statement and its cache key took 0.3 ms of CPU."""
+    return _list_select(
+        past, bindparam("now", type_=Workshop.ends_at.type),
+        bindparam("conseil_id", type_=Integer) if by_conseil else None,
+        bindparam("qpv_id", type_=Integer) if by_qpv else None,
+        bindparam("theme", type_=Workshop.theme.type) if by_theme else None,
+        func.count().over().label("total"),
+    ).limit(bindparam("page_size", type_=Integer, literal_execute=True)).offset(
+        bindparam("page_offset", type_=Integer, literal_execute=True))
 
 
 def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 10,
@@ -830,9 +850,11 @@ def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 
     carry it) counts apart and shows the last page, as ``paginate`` does.
     """
     now = now or utcnow()
-    query = list_query(past, filters, now, func.count().over().label("total"))
     number = max(page, 1)
-    rows = db.session.execute(query.limit(inline(per_page)).offset(inline((number - 1) * per_page))).all()
+    statement = _list_page(past, filters.conseil_id is not None, filters.qpv_id is not None, filters.theme is not None)
+    rows = db.session.connection().execute(statement, {
+        "now": now, "conseil_id": filters.conseil_id, "qpv_id": filters.qpv_id, "theme": filters.theme,
+        "page_size": per_page, "page_offset": (number - 1) * per_page}).all()
     if rows:
         return Page(items=rows, number=number, per_page=per_page, total=rows[0].total)
     if number == 1:
