@@ -58,6 +58,7 @@ from participation.proposals.models import (
 )
 from participation.registry import Recipient
 from participation.sanitize import render_markdown
+from participation.territory import services as territory
 from participation.territory.models import QPV, AnimatorAssignment, Conseil
 from participation.urls import external_url
 
@@ -1095,15 +1096,10 @@ class FilterOptions:
 
 def filter_options() -> FilterOptions:
     from participation.contract.models import Contract, ContractNode, NodeLevel
-    from participation.territory.models import ConseilQPV
 
     conseils: dict[str, tuple[int, str]] = {}
     qpvs: dict[str, tuple[int, str]] = {}
-    for row in db.session.execute(
-        select(Conseil.id, Conseil.slug, Conseil.name, QPV.id.label("qpv_id"), QPV.code, QPV.name.label("qpv_name"))
-        .outerjoin(ConseilQPV, ConseilQPV.conseil_id == Conseil.id).outerjoin(QPV, QPV.id == ConseilQPV.qpv_id)
-        .where(Conseil.archived_at.is_(None)).order_by(Conseil.name, QPV.name)
-    ):
+    for row in territory.live_places():
         conseils.setdefault(row.slug, (row.id, row.name))
         if row.code is not None:
             qpvs.setdefault(row.code, (row.qpv_id, row.qpv_name))

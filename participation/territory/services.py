@@ -145,6 +145,20 @@ def list_conseils() -> list[Conseil]:
     )
 
 
+# The live conseils, each with the quartiers it covers (a row per pair; qpv columns NULL for a conseil without
+# one), by conseil then quartier name: what the lists' filters offer. Built once, run as Core.
+_LIVE_PLACES = (
+    select(Conseil.id, Conseil.slug, Conseil.name, QPV.id.label("qpv_id"), QPV.code, QPV.name.label("qpv_name"))
+    .outerjoin(ConseilQPV, ConseilQPV.conseil_id == Conseil.id).outerjoin(QPV, QPV.id == ConseilQPV.qpv_id)
+    .where(Conseil.archived_at.is_(None)).order_by(Conseil.name, QPV.name)
+)
+
+
+def live_places() -> list[Any]:
+    """Rows (id, slug, name, qpv_id, code, qpv_name) of the live conseils and their quartiers, in one statement."""
+    return db.session.connection().execute(_LIVE_PLACES).all()
+
+
 def get_conseil_by_slug(slug: str) -> Conseil | None:
     return db.session.scalar(select(Conseil).where(Conseil.slug == slug, Conseil.archived_at.is_(None)))
 
