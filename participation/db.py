@@ -66,6 +66,12 @@ def inline(count: int) -> BindParameter[int]:
     return bindparam(None, count, type_=Integer, literal_execute=True)
 
 
+def inline_param(name: str) -> BindParameter[int]:
+    """``inline`` for a statement built once: its value is given at each run (``{name: 20}``), and still written
+    into the SQL."""
+    return bindparam(name, type_=Integer, literal_execute=True)
+
+
 def enum_column(enum_class: type[enum.Enum], length: int = 32) -> Enum:
     """Store an enum by its value, as a plain string with a CHECK constraint (portable, readable)."""
     return Enum(

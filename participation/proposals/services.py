@@ -25,7 +25,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import BigInteger, Integer, Select, and_, bindparam, cast, delete, func, literal, or_, select, update
+from sqlalchemy import BigInteger, Select, and_, bindparam, cast, delete, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,7 +40,7 @@ from participation.contract.models import (
     ContributionStatus,
     EventKind,
 )
-from participation.db import inline, utcnow
+from participation.db import inline, inline_param, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.mail import queue_mail
@@ -910,8 +910,8 @@ def list_proposals(filters: Filters, seed: int, page: int, per_page: int = 20, s
         if shuffle is not None:
             rows = _rows_by_id(shuffle.page(kept.ids, (number - 1) * per_page, per_page), supporter_id)
         else:
-            rows = db.session.connection().execute(_whole_list(filters.sort, supporter_id is not None), {
-                "page_size": per_page, "page_offset": (number - 1) * per_page, "supporter_id": supporter_id}).all()
+            rows = _run_cards_page(_whole_list(filters.sort, supporter_id is not None), number, per_page,
+                                   supporter_id)
     else:
         ids_query, order = _filtered(filters), _order(filters, shuffle)
         # A separate count: count(*) OVER () would spool every matching row before the LIMIT.
@@ -950,28 +950,33 @@ MAX_OFFSET = 2**31 - 1  # LIMIT and OFFSET are integers for the database
 
 def _card_rows(ids_query: Select[Any], order: tuple[Any, ...], total_query: Select[Any] | None, number: int,
                per_page: int, supporter_id: int | None) -> list[Any]:
-    page_ids = ids_query.order_by(*order).limit(inline(per_page)).offset(inline((number - 1) * per_page)).subquery()
+    return _run_cards_page(_cards_page(ids_query, order, total_query, supporter_id is not None), number, per_page,
+                           supporter_id)
+
+
+def _cards_page(ids_query: Select[Any], order: tuple[Any, ...], total_query: Select[Any] | None,
+                for_supporter: bool) -> Select[Any]:
+    """The cards of a page of ``ids_query`` in this order: the page's ids are chosen from the proposal table alone
+    (``page_size`` and ``page_offset`` written into the SQL), then joined to what a card shows."""
+    page_ids = (ids_query.order_by(*order).limit(inline_param("page_size")).offset(inline_param("page_offset"))
+                .subquery())
     total = total_query.scalar_subquery() if total_query is not None else literal(None)
     # The outer ORDER BY repeats the order on the page's rows (a subquery's order is not kept by a join).
-    return db.session.execute(
-        _card_select(total.label("total"), _supported(supporter_id is not None).label("supported"))
-        .join(page_ids, page_ids.c.id == Proposal.id).order_by(*order), {"supporter_id": supporter_id}
-    ).all()
+    return (_card_select(total.label("total"), _supported(for_supporter).label("supported"))
+            .join(page_ids, page_ids.c.id == Proposal.id).order_by(*order))
+
+
+def _run_cards_page(statement: Select[Any], number: int, per_page: int, supporter_id: int | None) -> list[Any]:
+    return db.session.connection().execute(statement, {
+        "page_size": per_page, "page_offset": (number - 1) * per_page, "supporter_id": supporter_id}).all()
 
 
 @functools.cache
 def _whole_list(sort: str, for_supporter: bool) -> Select[Any]:
-    """A page of the whole list in a sort other than random, its size and offset as parameters written into the
-    SQL (db.inline), for a visitor or a signed-in supporter: built once, run as Core (1 ms of CPU less a view
-    than making the statement and its cache key at every view)."""
+    """A page of the whole list in a sort other than random, for a visitor or a signed-in supporter: built once
+    (1 ms of CPU less a view than making the statement and its cache key at every view)."""
     whole_list = Filters(sort=sort)
-    order = _order(whole_list, None)
-    page_ids = (_filtered(whole_list).order_by(*order)
-                .limit(bindparam("page_size", type_=Integer, literal_execute=True))
-                .offset(bindparam("page_offset", type_=Integer, literal_execute=True)).subquery())
-    # The outer ORDER BY repeats the order on the page's rows (a subquery's order is not kept by a join).
-    return (_card_select(literal(None).label("total"), _supported(for_supporter).label("supported"))
-            .join(page_ids, page_ids.c.id == Proposal.id).order_by(*order))
+    return _cards_page(_filtered(whole_list), _order(whole_list, None), None, for_supporter)
 
 
 def _rows_by_id(ids: list[int], supporter_id: int | None) -> list[Any]:

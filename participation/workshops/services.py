@@ -29,7 +29,7 @@ from participation import audit
 from participation.accounts.models import User
 from participation.contract import services as contract
 from participation.contract.models import Contribution, ContributionKind, EventKind
-from participation.db import inline, utcnow
+from participation.db import inline, inline_param, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.i18n import PARIS
@@ -838,8 +838,7 @@ def _list_page(past: bool, by_conseil: bool, by_qpv: bool, by_theme: bool) -> Se
         bindparam("qpv_id", type_=Integer) if by_qpv else None,
         bindparam("theme", type_=Workshop.theme.type) if by_theme else None,
         func.count().over().label("total"),
-    ).limit(bindparam("page_size", type_=Integer, literal_execute=True)).offset(
-        bindparam("page_offset", type_=Integer, literal_execute=True))
+    ).limit(inline_param("page_size")).offset(inline_param("page_offset"))
 
 
 def list_workshops(past: bool, filters: Filters, page: int = 1, per_page: int = 10,
