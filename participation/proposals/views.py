@@ -464,19 +464,32 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
     can_answer = policy.can_set_status(current_user, proposal)
     if answer_form is None and can_answer:
         answer_form = AnswerForm(formdata=None, data={"answer": proposal.contribution.answer or ""})
+    # A form is made only for a reader who may send it: the template shows the forms it is given.
+    blank_comment_field = None
+    if not policy.can_comment(current_user, proposal):
+        comment_form = None
+    elif comment_form is None:  # not one sent back with what was typed
+        comment_form, blank_comment_field = CommentForm(formdata=None), _blank_comment_field()
+    rules = services.rules(proposal)
+    if proposal.state == ProposalState.published and rules.supports_open and policy.can_enter_on_behalf(
+            current_user, proposal.conseil):
+        assisted_form = assisted_form or AssistedSupportForm(formdata=None, prefix="assisted")
+    else:
+        assisted_form = None
     return render_template(
-        "proposals/show_proposal.html", proposal=proposal, rules=services.rules(proposal), labels=card_labels(),
+        "proposals/show_proposal.html", proposal=proposal, rules=rules, labels=card_labels(),
         comment_labels=comment_labels(), viewer_id=current_user.id if current_user.is_authenticated else None,
         supported=facts.supports, assisted_supports=facts.assisted_supports,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
         comments_html=comments_html,
-        comment_form=comment_form or CommentForm(formdata=None), reply_form=reply_form,
-        blank_comment_field=_blank_comment_field() if comment_form is None else None,
+        comment_form=comment_form, reply_form=reply_form,
+        blank_comment_field=blank_comment_field,
         moderator=policy.can_moderate_proposal(current_user, proposal), replying_to=replying_to,
         page_number=comments_page.number,
         status_form=status_form, answer_form=answer_form,
-        assisted_form=assisted_form or AssistedSupportForm(formdata=None, prefix="assisted"),
-        action_form=EmptyForm(formdata=None), can_edit=policy.can_edit(current_user, proposal),
+        assisted_form=assisted_form,
+        withdraw_form=EmptyForm(formdata=None) if policy.can_withdraw(current_user, proposal) else None,
+        can_edit=policy.can_edit(current_user, proposal),
     ), status
 
 
