@@ -154,7 +154,12 @@ class _Kept:
 
 def kept(family: str, key: Hashable, build: Callable[[], T]) -> T:
     """The value kept for ``key`` at the family's current version, else ``build()`` (then kept)."""
-    version = current_version(family)
+    return kept_at(family, current_version(family), key, build)
+
+
+def kept_at(family: str, version: int, key: Hashable, build: Callable[[], T]) -> T:
+    """The value kept for ``key`` at ``version``, which the request read with ``current_version`` before it read
+    anything ``build`` reads: a page that keeps several values of one family reads its version once."""
     store: _Kept = current_app.extensions.setdefault(EXTENSION, _Kept())
     entry = (family, version, key)
     found = store.values.get(entry, store)

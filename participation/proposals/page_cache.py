@@ -1,6 +1,6 @@
 """The filters of /propositions, kept until the conseils, quartiers or contract change; the ids of the published
-proposals; and the comments of a proposal as the public sees them, kept until a comment or an author's name
-changes.
+proposals; and what a proposal page shows the same to many readers (its article, its follow-up, its comments),
+kept until what they show changes.
 
 Every view of the list offers the conseils, their quartiers and the contract's objectives to filter by, and
 names each card's quartier from them (participation/page_cache.py keeps them per process). They change when
@@ -8,11 +8,16 @@ the admin or the chef de projet edits the territory or the contract, a few times
 every visit. With them are kept their selects as HTML, per language and choice made (some 90 options written
 out: a sixth of the page's time).
 
-The comments of a proposal page (up to 50 threads with their replies) are the same for every reader who is
-not signed in, and for every signed-in reader who neither moderates the proposal nor commented on it (links to
-report every comment, and to reply if they may comment): they are kept as HTML per proposal, page, language and
-audience. The others (authors of a comment, who see their own hidden ones; moderators, with their links; a
-reader replying to a thread, whose form is open) get them built for them.
+A proposal page's article (where and what, title, badges, author, photo, text) and its follow-up (the answer,
+the status and the timeline) are the same for every reader: they are kept as HTML per proposal and language.
+Its comments (up to 50 threads with their replies) are the same for every reader who is not signed in, and for
+every signed-in reader who neither moderates the proposal nor commented on it (links to report every comment,
+and to reply if they may comment): they are kept as HTML per proposal, page, language and audience. The others
+(authors of a comment, who see their own hidden ones; moderators, with their links; a reader replying to a
+thread, whose form is open) get them built for them. What is for the reader (the support button, the notices,
+the forms, the links to edit, withdraw, report or moderate) is rendered at each view. Article, follow-up and
+comments share one version, which a page reads once: any change of what they show raises it (a new comment, a
+new name, an edited or moderated proposal, a new status), not a support or a new comment's counter.
 
 The ids of the published proposals are kept too: every visitor's random order of the list is drawn over them
 (services.Shuffle), and the page's ids are read from them without sorting the table. They change when a
@@ -28,21 +33,29 @@ from markupsafe import Markup
 
 from participation import page_cache
 from participation.accounts.models import User
-from participation.contract.models import Contract, ContractNode
+from participation.contract.models import Contract, ContractNode, Contribution, ContributionEvent
 from participation.pagination import Page
 from participation.proposals import services
 from participation.proposals.models import Comment, Proposal
 from participation.territory.models import QPV, Conseil, ConseilQPV
 
 FAMILY = "proposal_filters"
-COMMENTS_FAMILY = "proposal_comments"
+PAGE_FAMILY = "proposal_pages"
 PUBLISHED_FAMILY = "published_proposals"
 MAX_SELECTS = 200  # rendered selects kept per version: languages × choices made (then they start again)
 
 for _model in (Conseil, ConseilQPV, QPV, Contract, ContractNode):
     page_cache.watch(FAMILY, _model)
-page_cache.watch(COMMENTS_FAMILY, Comment)  # new, hidden, restored, deleted
-page_cache.watch(COMMENTS_FAMILY, User, columns=("display_name", "deleted_at"))  # the names shown
+page_cache.watch(PAGE_FAMILY, Comment)  # new, hidden, restored, deleted
+page_cache.watch(PAGE_FAMILY, User, columns=("display_name", "deleted_at"))  # the names shown
+# Every column of a proposal its article shows; not its counters, which a support or a comment sets.
+page_cache.watch(PAGE_FAMILY, Proposal, columns=(
+    "conseil_id", "qpv_id", "author_id", "on_behalf_name", "title", "body_html", "theme", "place", "image_name",
+    "image_alt", "state", "created_at", "withdrawn_at", "threshold_reached_at", "contribution_id"))
+page_cache.watch(PAGE_FAMILY, Contribution)  # status, reason, answer, merged into
+page_cache.watch(PAGE_FAMILY, ContributionEvent)  # the timeline
+page_cache.watch(PAGE_FAMILY, Conseil, columns=("name",))
+page_cache.watch(PAGE_FAMILY, QPV, columns=("name",))
 page_cache.watch(PUBLISHED_FAMILY, Proposal, columns=("state",))  # published, hidden, withdrawn: not a support
 
 
@@ -67,6 +80,26 @@ def filters() -> KeptFilters:
     return page_cache.kept(FAMILY, "filters", lambda: KeptFilters(services.filter_options()))
 
 
+def page_version() -> int:
+    """The version of the proposal pages' kept parts, read once by a page before it reads anything else."""
+    return page_cache.current_version(PAGE_FAMILY)
+
+
+@dataclass(frozen=True)
+class KeptArticle:
+    """What a proposal page shows the same to every reader, as HTML: the article's head (where and what, title,
+    badges) and body (author, photo, text, place), and the follow-up (answer, status, timeline)."""
+
+    head: Markup
+    body: Markup
+    follow_up: Markup
+
+
+def article(version: int, proposal_id: int, language: str, build: Callable[[], KeptArticle]) -> KeptArticle:
+    """A proposal's article and follow-up, kept per proposal and language."""
+    return page_cache.kept_at(PAGE_FAMILY, version, ("article", proposal_id, language), build)
+
+
 @dataclass(frozen=True)
 class KeptComments:
     """A page of a proposal's comments as an audience sees it: the threads as HTML, and where the page stands."""
@@ -75,11 +108,11 @@ class KeptComments:
     page: Page  # number and total only (no comment objects kept)
 
 
-def comments(proposal_id: int, number: int, language: str, audience: Hashable, build: Callable[[], KeptComments]
-             ) -> KeptComments:
+def comments(version: int, proposal_id: int, number: int, language: str, audience: Hashable,
+             build: Callable[[], KeptComments]) -> KeptComments:
     """The comments of a proposal for an audience (the public, or readers who may reply or not), kept per
     proposal, page, language and audience."""
-    return page_cache.kept(COMMENTS_FAMILY, (proposal_id, number, language, audience), build)
+    return page_cache.kept_at(PAGE_FAMILY, version, ("comments", proposal_id, number, language, audience), build)
 
 
 def published() -> services.PublishedProposals:

@@ -443,10 +443,13 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
     # The thread a reader replies to shows its reply form (a reply sent back with its error, or the thread's
     # "Reply" link followed without JavaScript): the comments are then built for this reader.
     replying_to = _replying_to(proposal, reply_form)
+    # What the page shows the same to every reader is kept (page_cache): its version is read before the rest.
+    version, language = page_cache.page_version(), str(get_locale())
+    article = page_cache.article(version, proposal.id, language, lambda: _kept_article(proposal))
     facts = services.reader_facts(proposal, current_user)
     audience = policy.comments_audience(current_user, proposal, facts.commented) if replying_to is None else None
     if audience is not None:  # the same for all this audience: kept
-        kept = page_cache.comments(proposal.id, number, str(get_locale()), audience,
+        kept = page_cache.comments(version, proposal.id, number, language, audience,
                                    lambda: _kept_comments(proposal, number))
         comments_html, comments_page = kept.html, kept.page
     else:
@@ -477,7 +480,7 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
     else:
         assisted_form = None
     return render_template(
-        "proposals/show_proposal.html", proposal=proposal, rules=rules, labels=card_labels(),
+        "proposals/show_proposal.html", proposal=proposal, article=article, rules=rules, labels=card_labels(),
         comment_labels=comment_labels(), viewer_id=current_user.id if current_user.is_authenticated else None,
         supported=facts.supports, assisted_supports=facts.assisted_supports,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,
@@ -509,6 +512,14 @@ def _replying_to(proposal: Proposal, reply_form: CommentForm | None) -> int | No
     if "repondre" not in request.args or not policy.can_comment(current_user, proposal):
         return None
     return request.args.get("repondre", type=int)
+
+
+def _kept_article(proposal: Proposal) -> page_cache.KeptArticle:
+    """A proposal's article and follow-up as every reader sees them (what each reader may do is not in them)."""
+    services.load_shown_parts(proposal)
+    parts = [Markup(get_template_attribute("proposals/_article.html", name)(proposal))  # noqa: S704 - our template
+             for name in ("article_head", "article_body", "follow_up")]
+    return page_cache.KeptArticle(*parts)
 
 
 def _kept_comments(proposal: Proposal, number: int) -> page_cache.KeptComments:

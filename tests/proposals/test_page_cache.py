@@ -8,6 +8,7 @@ import re
 from sqlalchemy import func, update
 
 from participation.contract import structure
+from participation.contract.models import ContributionStatus
 from participation.extensions import db
 from participation.proposals import page_cache, services, views
 from participation.sqlcount import count_statements
@@ -247,3 +248,110 @@ def test_a_card_still_names_the_place_of_a_conseil_no_longer_offered(client, rol
     assert "Un banc aux Glycines" in page and "Un marché le soir" in page
     assert '<option value="QN0000998"' not in page  # no longer offered to filter by
     assert "<li>Les Glycines</li>" in page and "<li>Conseil citoyen du Centre</li>" in page
+
+
+# ------------------------------------------------------------------------------------------ article and follow-up
+
+
+def _counting_articles(monkeypatch) -> list[int]:
+    built: list[int] = []
+    original = views._kept_article
+    monkeypatch.setattr(views, "_kept_article", lambda proposal: built.append(proposal.id) or original(proposal))
+    return built
+
+
+def test_the_article_and_its_follow_up_are_kept_for_every_reader(client, signed_in, roles, make_proposal,
+                                                                 monkeypatch):
+    proposal = make_proposal(roles.habitant, roles.conseil, title="Des bancs au marché", place="Square Jean-Moulin")
+    services.set_status(proposal, ContributionStatus.under_study, roles.animator)
+    built = _counting_articles(monkeypatch)
+    visitor = _page(client, proposal)
+    with count_statements() as kept:
+        member = _page(signed_in(roles.member), proposal)
+    author = _page(signed_in(roles.habitant), proposal)
+    assert built == [proposal.id]  # rendered once, for the three readers
+    for page in (visitor, member, author):
+        assert "<h1 id=\"proposal-title\">Des bancs au marché</h1>" in page and "Cadre de vie" in page
+        assert "Proposée par Habitante" in page and "</strong> Square Jean-Moulin" in page
+        assert "À l'étude" in page and "Ce qu'elle est devenue" in page
+    assert not any("contribution_event" in statement for statement in kept.statements)  # not read again
+    # What is the reader's own is not kept: the support button, the links to edit or withdraw.
+    assert "Soutenir" in member and "Retirer ma proposition" not in member
+    assert "Retirer ma proposition" in author and "Soutenir</span>" not in author
+    assert "Se connecter pour la soutenir" in visitor and "Retirer ma proposition" not in visitor
+
+
+def test_a_change_of_what_the_article_shows_shows_at_once(client, roles, make_proposal):
+    from participation.territory.models import QPV
+
+    proposal = make_proposal(roles.habitant, roles.conseil, title="Des bancs au marché")
+    assert "Des bancs au marché" in _page(client, proposal)
+    services.edit_proposal(proposal, services.ProposalData(
+        title="Des bancs place du marché", body="Trois bancs à l'ombre.", theme=proposal.theme,
+        conseil_id=proposal.conseil_id, qpv_id=proposal.qpv_id, place="Place du marché"))
+    page = _page(client, proposal)
+    assert "Des bancs place du marché" in page and "Trois bancs à l'ombre." in page
+    assert "Des bancs au marché" not in page
+    services.set_status(proposal, ContributionStatus.retained, roles.animator)
+    assert "Retenue" in _page(client, proposal)
+    services.answer_proposal(proposal, "La ville installera trois bancs au printemps.", roles.project_lead)
+    page = _page(client, proposal)
+    assert "Réponse officielle" in page and "La ville installera trois bancs au printemps." in page
+    roles.habitant.display_name = "Nadia B."
+    assert "Proposée par Nadia B." in _page(client, proposal)
+    db.session.get(Conseil, roles.conseil.id).name = "Conseil citoyen des Peupliers-Nord"
+    db.session.get(QPV, proposal.qpv_id).name = "Les Peupliers-Nord"
+    page = _page(client, proposal)
+    assert "Conseil citoyen des Peupliers-Nord – Les Peupliers-Nord" in page
+
+
+def test_a_support_leaves_the_kept_article_until_the_threshold(client, roles, make_proposal, set_rules,
+                                                               monkeypatch):
+    set_rules(roles.conseil, support_threshold=2)
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    built = _counting_articles(monkeypatch)
+    _page(client, proposal)
+    services.support(proposal, roles.member)
+    page = _page(client, proposal)
+    assert "1 soutien" in page and "À examiner par le conseil" not in page  # the count is the page's own
+    assert built == [proposal.id]
+    services.support(proposal, roles.animator)  # the threshold: the article's badge changes
+    page = _page(client, proposal)
+    assert "2 soutiens" in page and "À examiner par le conseil" in page
+    assert built == [proposal.id, proposal.id]
+
+
+def test_a_hidden_or_withdrawn_proposal_shows_it_at_once(signed_in, roles, make_proposal):
+    from participation.moderation import services as moderation
+
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    author = signed_in(roles.habitant)
+    assert "Masquée par la modération" not in _page(author, proposal)
+    moderation.hide(roles.animator, "proposal", proposal, "Propos injurieux")
+    assert "Masquée par la modération" in _page(author, proposal)
+    moderation.restore(roles.animator, "proposal", db.session.get(type(proposal), proposal.id), "Erreur")
+    assert "Masquée par la modération" not in _page(author, proposal)
+    services.withdraw_proposal(db.session.get(type(proposal), proposal.id), roles.habitant)
+    assert "Retirée par son auteur" in _page(author, proposal)
+
+
+def test_the_article_is_kept_per_language(client, roles, make_proposal):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    services.set_status(proposal, ContributionStatus.under_study, roles.animator)
+    assert "Cadre de vie" in _page(client, proposal) and "À l'étude" in _page(client, proposal)
+    english = _page(client, proposal, language="en")
+    assert "Living environment" in english and "Under study" in english and "Proposed by Habitante" in english
+    assert "Cadre de vie" not in english
+
+
+def test_the_article_is_rendered_from_what_the_database_holds_now(app, roles, make_proposal):
+    """The page reads its proposal before the kept parts' version: when they are rendered again, the proposal is
+    read again, so that they are never older than the version they are kept for."""
+    proposal = make_proposal(roles.habitant, roles.conseil, title="Avant")
+    db.session.commit()
+    loaded = services.load_proposal(proposal.id)
+    db.session.execute(update(type(proposal)).where(type(proposal).id == proposal.id).values(title="Après"),
+                       execution_options={"synchronize_session": False})
+    assert loaded.title == "Avant"
+    services.load_shown_parts(loaded)
+    assert loaded.title == "Après" and loaded.contribution.events  # its timeline read with it
