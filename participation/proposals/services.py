@@ -481,6 +481,7 @@ def _shown_parts_statement() -> Select[Any]:
     return select(Proposal).where(Proposal.id == bindparam("proposal_id")).execution_options(
         populate_existing=True).options(
         joinedload(Proposal.author), joinedload(Proposal.qpv), joinedload(Proposal.conseil),
+        joinedload(Proposal.settings),  # read again too: populate_existing unloads what it is not given
         joinedload(Proposal.contribution).options(
             joinedload(Contribution.events).joinedload(ContributionEvent.actor),
             joinedload(Contribution.merged_into)))
