@@ -13,7 +13,7 @@ from functools import partial
 
 from sqlalchemy import func, insert, select, text
 
-from bench.common import GenerationContext, Page
+from bench.common import GenerationContext, Page, computed_again
 
 THRESHOLD = 100
 CAP = 4000
@@ -260,6 +260,14 @@ def pages(facts: dict) -> list[Page]:
              budget_median_ms=40, budget_p99_ms=40),
         Page("moderation: queue", "/animation/moderation", user=facts["territory"]["project_lead_email"]),
     ]
+
+
+def extra_measures(facts: dict, port: int) -> list[str]:
+    """What the first reader of a proposal page pays after a change of what it shows (its article, follow-up and
+    comments are kept until then)."""
+    proposals = facts["proposals"]
+    return computed_again(port, "proposal_pages", [
+        (f"proposal page ({proposals['page_comments']} comments)", f"/propositions/{proposals['page_id']}")])
 
 
 def _nth_person(first: int, users: int, author_id: int, i: int) -> str:
