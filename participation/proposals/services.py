@@ -26,7 +26,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import BigInteger, Select, and_, bindparam, cast, delete, func, literal, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,7 +39,7 @@ from participation.contract.models import (
     ContributionStatus,
     EventKind,
 )
-from participation.db import inline, inline_param, utcnow
+from participation.db import dialect_insert, inline, inline_param, utcnow
 from participation.errors import DomainError
 from participation.extensions import db
 from participation.mail import queue_mail
@@ -530,11 +529,13 @@ def support(proposal: Proposal, user: User) -> int:
             raise SupportLimitReached(_(
                 "You have used your %(limit)d supports in this conseil citoyen. Withdraw one to support this "
                 "proposal.", limit=settings.max_supports_per_person))
-    try:
-        with db.session.begin_nested():
-            db.session.add(Support(proposal_id=proposal.id, user_id=user.id))
-    except IntegrityError:
-        raise AlreadySupported(_("You already support this proposal.")) from None
+    # One statement: a second support of the same person (a double tap, two tabs) inserts nothing and is told so.
+    # (A savepoint around an ORM insert took three statements and a unit of work.)
+    added = db.session.execute(
+        dialect_insert()(Support).values(proposal_id=proposal.id, user_id=user.id)
+        .on_conflict_do_nothing(index_elements=["proposal_id", "user_id"]).returning(Support.id)).scalar()
+    if added is None:
+        raise AlreadySupported(_("You already support this proposal."))
     count = _increment(proposal, "support_count", 1)
     _check_threshold(proposal, count, settings)
     return count

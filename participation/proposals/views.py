@@ -583,18 +583,20 @@ def withdraw_proposal(proposal_id: int):
 # ---------------------------------------------------------------- supports
 
 
-def _support_response(proposal: Proposal, supported: bool, message: str, status: int = 200):
+def _support_response(proposal_id: int, count: int, supported: bool, message: str, status: int = 200):
+    """The answer to a support or its withdrawal: JSON for the page's script, else back where the button was.
+    It reads nothing of the proposal, which the commit expired (reading it again took one more statement)."""
     if _wants_json():
         return jsonify({
-            "ok": status == 200, "supported": supported, "count": proposal.support_count,
-            "count_label": ngettext("%(num)d support", "%(num)d supports", proposal.support_count),
+            "ok": status == 200, "supported": supported, "count": count,
+            "count_label": ngettext("%(num)d support", "%(num)d supports", count),
             "message": message,
             "action": url_for("proposals.withdraw_support" if supported else "proposals.support",
-                              proposal_id=proposal.id),
+                              proposal_id=proposal_id),
             "button": _("Withdraw my support") if supported else _("Support"),
         }), status
     flash(message, "success" if status == 200 else "error")
-    return redirect(_safe_next(url_for("proposals.show_proposal", proposal_id=proposal.id) + "#soutien"))
+    return redirect(_safe_next(url_for("proposals.show_proposal", proposal_id=proposal_id) + "#soutien"))
 
 
 @blueprint.route("/propositions/<int:proposal_id>/soutenir", methods=["POST"])
@@ -605,13 +607,13 @@ def support(proposal_id: int):
     if not SupportForm().validate_on_submit():
         abort(400)
     try:
-        services.support(proposal, current_user)
+        count = services.support(proposal, current_user)
     except DomainError as error:
         db.session.rollback()
         already = isinstance(error, services.AlreadySupported)
-        return _support_response(proposal, already, error.message, 409)
+        return _support_response(proposal_id, proposal.support_count, already, error.message, 409)
     db.session.commit()
-    return _support_response(proposal, True, _("Your support has been recorded. Thank you!"))
+    return _support_response(proposal_id, count, True, _("Your support has been recorded. Thank you!"))
 
 
 @blueprint.route("/propositions/<int:proposal_id>/soutenir/retirer", methods=["POST"])
@@ -622,12 +624,12 @@ def withdraw_support(proposal_id: int):
     if not SupportForm().validate_on_submit():
         abort(400)
     try:
-        services.withdraw_support(proposal, current_user)
+        count = services.withdraw_support(proposal, current_user)
     except DomainError as error:
         db.session.rollback()
-        return _support_response(proposal, False, error.message, 409)
+        return _support_response(proposal_id, proposal.support_count, False, error.message, 409)
     db.session.commit()
-    return _support_response(proposal, False, _("Your support has been withdrawn."))
+    return _support_response(proposal_id, count, False, _("Your support has been withdrawn."))
 
 
 @blueprint.route("/propositions/<int:proposal_id>/soutien-assiste", methods=["POST"])

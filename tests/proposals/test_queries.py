@@ -98,3 +98,17 @@ def test_a_list_page_is_planned_once_on_a_connection(app, roles, make_proposal):
         "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%LIMIT 20 OFFSET 0%'"
     )).all()
     assert plans and all(generic > 0 for generic, _custom in plans), plans
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_a_support_is_one_insert_and_reads_nothing_again_after_its_commit(signed_in, roles, make_proposal, accept):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    browser = signed_in(roles.member)
+    db.session.commit()
+    with count_statements() as counter:
+        response = browser.post(f"/propositions/{proposal.id}/soutenir", data={"next": "/propositions"},
+                                headers={"Accept": accept})
+    assert response.status_code in (200, 302)
+    verbs = [statement.split()[0].upper() for statement in counter.statements]
+    assert "SAVEPOINT" not in verbs and verbs.count("INSERT") == 1
+    assert verbs[verbs.index("UPDATE") + 1:] == []  # the answer reads nothing of the proposal the commit expired
