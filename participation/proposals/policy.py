@@ -100,6 +100,12 @@ def can_enter_on_behalf(user: Any, conseil: Any) -> bool:
     return is_animator_of(user, conseil)
 
 
+def can_record_assisted_support(user: Any, proposal: Any) -> bool:
+    """The page offers an animator of the conseil to record a resident's support while the proposal takes them."""
+    return (proposal.state == ProposalState.published and _rules(proposal).supports_open
+            and can_enter_on_behalf(user, proposal.conseil))
+
+
 def can_enter_on_behalf_anywhere(user: Any) -> bool:
     return animates_any(user)
 

@@ -460,11 +460,11 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
     proposal_decision = None
     if proposal.state == ProposalState.hidden:
         proposal_decision = moderation.last_decisions("proposal", [proposal.id]).get(proposal.id)
-    if status_form is None and policy.can_set_status(current_user, proposal):
+    can_answer = policy.can_set_status(current_user, proposal)
+    if status_form is None and can_answer:
         status_form = StatusForm(formdata=None, data={"status": proposal.contribution.status.value})
     if status_form is not None:
         status_form.status.choices = choices((s.value, _status_label(s)) for s in ContributionStatus)
-    can_answer = policy.can_set_status(current_user, proposal)
     if answer_form is None and can_answer:
         answer_form = AnswerForm(formdata=None, data={"answer": proposal.contribution.answer or ""})
     # A form is made only for a reader who may send it: the template shows the forms it is given.
@@ -473,14 +473,13 @@ def _render_show(proposal: Proposal, *, comment_form: CommentForm | None = None,
         comment_form = None
     elif comment_form is None:  # not one sent back with what was typed
         comment_form, blank_comment_field = CommentForm(formdata=None), _blank_comment_field()
-    rules = services.rules(proposal)
-    if proposal.state == ProposalState.published and rules.supports_open and policy.can_enter_on_behalf(
-            current_user, proposal.conseil):
+    if policy.can_record_assisted_support(current_user, proposal):
         assisted_form = assisted_form or AssistedSupportForm(formdata=None, prefix="assisted")
     else:
         assisted_form = None
     return render_template(
-        "proposals/show_proposal.html", proposal=proposal, article=article, rules=rules, labels=card_labels(),
+        "proposals/show_proposal.html", proposal=proposal, article=article, rules=services.rules(proposal),
+        labels=card_labels(),
         comment_labels=comment_labels(), viewer_id=current_user.id if current_user.is_authenticated else None,
         supported=facts.supports, assisted_supports=facts.assisted_supports,
         comments_page=comments_page, threads=threads, decisions=decisions, proposal_decision=proposal_decision,

@@ -6,7 +6,7 @@ import pytest
 
 from participation.extensions import db
 from participation.proposals import policy, services
-from participation.proposals.models import Phase
+from participation.proposals.models import Phase, ProposalState
 
 ROLES = ["visitor", "unverified", "habitant", "member", "animator", "other_animator", "project_lead", "admin"]
 
@@ -34,6 +34,9 @@ EXPECTED = {
     "can_set_status": matrix(*TEAM),
     "can_enter_on_behalf": matrix("animator"),
     "can_enter_on_behalf_anywhere": matrix("animator", "other_animator"),
+    "can_record_assisted_support": matrix("animator"),
+    "can_record_assisted_support_when_closed": matrix(),
+    "can_record_assisted_support_when_withdrawn": matrix(),
     "can_configure": matrix(*TEAM),
     "can_configure_any": matrix("animator", "other_animator", "project_lead"),
 }
@@ -52,6 +55,14 @@ def evaluate(name, user, proposal, roles, set_rules):
         set_rules(roles.conseil, phase=Phase.closed)
         db.session.expire(proposal)
         return policy.can_support(user, proposal)
+    if name == "can_record_assisted_support_when_closed":
+        set_rules(roles.conseil, phase=Phase.closed)
+        db.session.expire(proposal)
+        return policy.can_record_assisted_support(user, proposal)
+    if name == "can_record_assisted_support_when_withdrawn":
+        if proposal.state == ProposalState.published:  # once, for the first role asked
+            services.withdraw_proposal(proposal, roles.habitant)
+        return policy.can_record_assisted_support(user, proposal)
     if name in ("can_take_part", "can_propose", "can_enter_on_behalf_anywhere", "can_configure_any"):
         return getattr(policy, name)(user)
     if name in ("can_enter_on_behalf", "can_configure"):
