@@ -36,7 +36,8 @@ PER_LANGUAGE_MAX = 5000
 def per_language(name: Hashable, build: Callable[[], T]) -> T:
     """A value that depends on nothing but ``name`` and the language of the request (labels that many rows of a
     page repeat, or HTML rendered from them and the values ``name`` holds), made once per language and process:
-    the catalogues do not change while it runs. Shared by the requests: read it, never change it."""
+    the catalogues do not change while it runs. Shared by the requests: read it, never change it (but for a memo
+    of labels that only ever gains the ones asked for, as the proposals' count labels)."""
     kept: dict[tuple[Hashable, str], Any] = current_app.extensions.setdefault(PER_LANGUAGE_KEY, {})
     key = (name, str(get_locale()))
     value = kept.get(key)

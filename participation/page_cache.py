@@ -136,6 +136,8 @@ event.listen(Session, "after_rollback", _rolled_back)
 
 
 _VERSION = select(PageVersion.__table__.c.version).where(PageVersion.__table__.c.name == bindparam("family"))
+_VERSIONS = select(PageVersion.__table__.c.name, PageVersion.__table__.c.version).where(
+    PageVersion.__table__.c.name.in_(bindparam("families", expanding=True)))
 
 
 def current_version(family: str) -> int:
@@ -144,11 +146,28 @@ def current_version(family: str) -> int:
     return db.session.connection().execute(_VERSION, {"family": family}).scalar() or 0
 
 
+def current_versions(*families: str) -> dict[str, int]:
+    """The versions of several families in one statement, for a page that keeps values of each."""
+    rows = db.session.connection().execute(_VERSIONS, {"families": list(families)})
+    found = {name: version for name, version in rows}
+    return {family: found.get(family) or 0 for family in families}
+
+
+def keep_at_most(family: str, count: int) -> None:
+    """Keep up to ``count`` values of ``family`` per process instead of MAX_KEPT (a family with one small value per
+    proposal, read by every view of a list)."""
+    _LIMITS[family] = count
+
+
+_LIMITS: dict[str, int] = {}
+
+
 class _Kept:
-    """What this process keeps: {(family, version, key): value}, for the latest version of each family it read."""
+    """What this process keeps: {family: (version, {key: value})}, for the latest version of each family it read,
+    each family's values in the order they were kept (the oldest goes first)."""
 
     def __init__(self) -> None:
-        self.values: dict[tuple[str, int, Hashable], Any] = {}
+        self.families: dict[str, tuple[int, dict[Hashable, Any]]] = {}
         self.lock = threading.Lock()
 
 
@@ -161,16 +180,21 @@ def kept_at(family: str, version: int, key: Hashable, build: Callable[[], T]) ->
     """The value kept for ``key`` at ``version``, which the request read with ``current_version`` before it read
     anything ``build`` reads: a page that keeps several values of one family reads its version once."""
     store: _Kept = current_app.extensions.setdefault(EXTENSION, _Kept())
-    entry = (family, version, key)
-    found = store.values.get(entry, store)
-    if found is not store:
-        return found
+    kept_version, values = store.families.get(family, (None, None))
+    if kept_version == version:
+        found = values.get(key, store)
+        if found is not store:
+            return found
     value = build()
     with store.lock:
-        if any(kept_family == family and kept_version != version for kept_family, kept_version, _key in store.values):
-            store.values = {kept: v for kept, v in store.values.items() if kept[0] != family or kept[1] == version}
-        same_family = [kept for kept in store.values if kept[0] == family]
-        for oldest in same_family[:max(0, len(same_family) - MAX_KEPT + 1)]:
-            del store.values[oldest]
-        store.values[entry] = value
+        kept_version, values = store.families.get(family, (None, None))
+        if kept_version is not None and kept_version > version:
+            return value  # a request that read an older version than another one already kept: not kept
+        if kept_version != version:
+            values = {}
+            store.families[family] = (version, values)
+        limit = _LIMITS.get(family, MAX_KEPT)
+        while len(values) >= limit:
+            del values[next(iter(values))]
+        values[key] = value
     return value

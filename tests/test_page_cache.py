@@ -59,5 +59,34 @@ def test_the_store_is_bounded_per_family(app, monkeypatch):
         for key in range(10):
             page_cache.kept("minutes", key, lambda key=key: key)
         store = app.extensions[page_cache.EXTENSION]
-        assert [key for family, _version, key in store.values if family == "minutes"] == [7, 8, 9]
+        assert list(store.families["minutes"][1]) == [7, 8, 9]
         assert page_cache.kept("contract", "page", lambda: "computed again") == "contrat"  # not pushed out
+
+
+def test_a_family_can_keep_more_values(app, monkeypatch):
+    monkeypatch.setattr(page_cache, "MAX_KEPT", 3)
+    monkeypatch.setitem(page_cache._LIMITS, "cards", 5)
+    with app.test_request_context():
+        for key in range(10):
+            page_cache.kept("cards", key, lambda key=key: key)
+        assert list(app.extensions[page_cache.EXTENSION].families["cards"][1]) == [5, 6, 7, 8, 9]
+
+
+def test_versions_are_read_together(app, roles):
+    from participation.sqlcount import count_statements
+
+    roles.conseil.name = "Conseil renommé"  # raises the minutes' and the contract's versions
+    db.session.commit()
+    with count_statements() as counter:
+        versions = page_cache.current_versions("minutes", "contract", "never-changed")
+    assert counter.count == 1
+    assert versions == {"minutes": page_cache.current_version("minutes"),
+                        "contract": page_cache.current_version("contract"), "never-changed": 0}
+    assert versions["minutes"] > 0
+
+
+def test_a_value_built_for_an_older_version_does_not_replace_the_newer_ones(app):
+    with app.test_request_context():
+        assert page_cache.kept_at("minutes", 5, "a", lambda: "new") == "new"
+        assert page_cache.kept_at("minutes", 4, "a", lambda: "old") == "old"  # a request that read before
+        assert page_cache.kept_at("minutes", 5, "a", lambda: "built again") == "new"

@@ -19,6 +19,11 @@ the forms, the links to edit, withdraw, report or moderate) is rendered at each 
 comments share one version, which a page reads once: any change of what they show raises it (a new comment, a
 new name, an edited or moderated proposal, a new status), not a support or a new comment's counter.
 
+What a card of the list shows the same to every reader (its title, where, who and what, its status) is kept as
+HTML per proposal and language, until one of these changes: not at a support or a comment, whose counts the list
+writes at each view with the reader's support button. A view of the list reads the versions of its filters, of
+the published ids and of the cards in one statement (list_versions).
+
 The ids of the published proposals are kept too: every visitor's random order of the list is drawn over them
 (services.Shuffle), and the page's ids are read from them without sorting the table. They change when a
 proposal is published, hidden or withdrawn; not at a support, which only sets a counter.
@@ -42,6 +47,9 @@ from participation.territory.models import QPV, Conseil, ConseilQPV
 FAMILY = "proposal_filters"
 PAGE_FAMILY = "proposal_pages"
 PUBLISHED_FAMILY = "published_proposals"
+CARD_FAMILY = "proposal_cards"
+# Cards kept per process: every published proposal of the reference dataset (bench/) in one language, some 8 MB.
+MAX_CARDS = 10_000
 MAX_SELECTS = 200  # rendered selects kept per version: languages × choices made (then they start again)
 
 for _model in (Conseil, ConseilQPV, QPV, Contract, ContractNode):
@@ -57,6 +65,15 @@ page_cache.watch(PAGE_FAMILY, ContributionEvent)  # the timeline
 page_cache.watch(PAGE_FAMILY, Conseil, columns=("name",))
 page_cache.watch(PAGE_FAMILY, QPV, columns=("name",))
 page_cache.watch(PUBLISHED_FAMILY, Proposal, columns=("state",))  # published, hidden, withdrawn: not a support
+# What a card shows: not the counters, nor the state (a card is listed while its proposal is published).
+page_cache.watch(CARD_FAMILY, Proposal, columns=(
+    "conseil_id", "qpv_id", "author_id", "on_behalf_name", "title", "theme", "threshold_reached_at",
+    "contribution_id"))
+page_cache.watch(CARD_FAMILY, User, columns=("display_name", "deleted_at"))
+page_cache.watch(CARD_FAMILY, Contribution, columns=("status",))
+page_cache.watch(CARD_FAMILY, Conseil, columns=("name",))
+page_cache.watch(CARD_FAMILY, QPV, columns=("name",))
+page_cache.keep_at_most(CARD_FAMILY, MAX_CARDS)
 
 
 @dataclass
@@ -75,9 +92,28 @@ class KeptFilters:
         return html
 
 
-def filters() -> KeptFilters:
+@dataclass(frozen=True)
+class ListVersions:
+    """The versions of what a view of the list keeps, read together before anything else."""
+
+    filters: int
+    published: int
+    cards: int
+
+
+def list_versions() -> ListVersions:
+    found = page_cache.current_versions(FAMILY, PUBLISHED_FAMILY, CARD_FAMILY)
+    return ListVersions(filters=found[FAMILY], published=found[PUBLISHED_FAMILY], cards=found[CARD_FAMILY])
+
+
+def filters(version: int) -> KeptFilters:
     """The filters, shared by the requests of this process: read them, never change the options."""
-    return page_cache.kept(FAMILY, "filters", lambda: KeptFilters(services.filter_options()))
+    return page_cache.kept_at(FAMILY, version, "filters", lambda: KeptFilters(services.filter_options()))
+
+
+def card(version: int, proposal_id: int, language: str, build: Callable[[], Markup]) -> Markup:
+    """What a proposal's card shows the same to every reader, kept per proposal and language."""
+    return page_cache.kept_at(CARD_FAMILY, version, (proposal_id, language), build)
 
 
 def page_version() -> int:
@@ -115,7 +151,7 @@ def comments(version: int, proposal_id: int, number: int, language: str, audienc
     return page_cache.kept_at(PAGE_FAMILY, version, ("comments", proposal_id, number, language, audience), build)
 
 
-def published() -> services.PublishedProposals:
+def published(version: int) -> services.PublishedProposals:
     """The ids of the published proposals, which the random orders of the list are drawn over, kept until a
     proposal is published, hidden or withdrawn (a support or a comment changes nothing of them)."""
-    return page_cache.kept(PUBLISHED_FAMILY, "ids", services.published_proposals)
+    return page_cache.kept_at(PUBLISHED_FAMILY, version, "ids", services.published_proposals)

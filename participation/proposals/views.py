@@ -170,7 +170,8 @@ def _visitor_seed() -> int:
 
 @blueprint.route("/propositions")
 def list_proposals():
-    kept = page_cache.filters()
+    versions = page_cache.list_versions()
+    kept = page_cache.filters(versions.filters)
     options = kept.options
     args = request.args
     offered_nodes = {str(node_id) for _depth, node_id, _label in options.nodes}
@@ -194,16 +195,18 @@ def list_proposals():
     seed = _visitor_seed() if filters.sort == "random" else 0
     user = current_user._get_current_object()
     page = services.list_proposals(filters, seed, args.get("page", 1, type=int), supporter=user,
-                                   published=page_cache.published)
+                                   published=lambda: page_cache.published(versions.published))
     here = request.full_path if request.query_string else request.path
+    language = str(get_locale())
     labels = card_labels()
     selects = kept.selects_html(
-        (str(get_locale()), tuple(value for name, value in selected.items() if name != "q")),
+        (language, tuple(value for name, value in selected.items() if name != "q")),
         lambda: Markup(render_template("proposals/_filter_selects.html",  # noqa: S704 - our template
                                        options=_filter_choices(options), selected=selected)))
     return render_template(
         "proposals/list_proposals.html", page=page, selected=selected, selects=selects,
-        labels=labels, cards=_cards(user, page.items, page.supported, here, labels, options),
+        labels=labels, cards=_cards(user, page.items, page.supported, here, labels, options,
+                                    (versions.cards, language)),
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
 
@@ -214,8 +217,7 @@ class Card:
 
     proposal: services.ProposalCard
     url: str
-    place: str
-    author: str
+    summary: Markup  # what it shows the same to every reader (_card.html): kept
     supports: str  # "12 soutiens"
     comments: str
     support: str  # the support block: "withdraw", "support", "supported", "sign_in" or ""
@@ -224,7 +226,9 @@ class Card:
 
 
 def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int], here: str, labels: dict[str, Any],
-           options: services.FilterOptions) -> list[Card]:
+           options: services.FilterOptions, kept_at: tuple[int, str]) -> list[Card]:
+    """What each card shows; ``kept_at`` is the cards' version and the language, for what they show the same to
+    every reader (page_cache.card)."""
     # One URL built by the router per route, the others by putting each id in its place (same route, same shape;
     # the id is the last occurrence of the marker, whatever the query string holds, and quoting leaves digits).
     marker = "987654321"
@@ -237,11 +241,25 @@ def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int
                                            for endpoint in ("show_proposal", "support", "withdraw_support"))
     sign_in_url = pattern(url_for("accounts.sign_in", next=f"{here}#proposition-{marker}"))
 
+    # The labels of the counts, per language: filled as counts are met (as many as the largest count, some
+    # thousands at most), one lookup per card instead of the language's at each count.
+    count_labels: dict[tuple[str, int], str] = per_language("proposal_counts", dict)
+
     def count_label(kind: str, count: int) -> str:
-        # Kept per language and count: as many as the largest count, some thousands at most.
-        return per_language(("proposal_count", kind, count), lambda: (
-            ngettext("%(num)d support", "%(num)d supports", count) if kind == "support"
-            else ngettext("%(num)d comment", "%(num)d comments", count)))
+        label = count_labels.get((kind, count))
+        if label is None:
+            label = count_labels[kind, count] = (
+                ngettext("%(num)d support", "%(num)d supports", count) if kind == "support"
+                else ngettext("%(num)d comment", "%(num)d comments", count))
+        return label
+
+    version, language = kept_at
+
+    def summary(proposal: services.ProposalCard, url: str) -> Markup:
+        author = (labels["assisted"] % {"name": proposal.on_behalf_name} if proposal.is_assisted
+                  else labels["proposed_by"] % {"name": shown_name(proposal.author)})
+        return Markup(get_template_attribute("proposals/_card.html", "card_summary")(  # noqa: S704 - our template
+            proposal, url, options.place_name(proposal), author, labels))
 
     cards = []
     for proposal in proposals:
@@ -264,11 +282,11 @@ def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int
             action = (support_url if support == "support" else withdraw_url)(proposal.id)
         else:
             action = ""
+        url = show_url(proposal.id)
         cards.append(Card(
-            proposal=proposal, url=show_url(proposal.id),
-            place=options.place_name(proposal),
-            author=labels["assisted"] % {"name": proposal.on_behalf_name} if proposal.is_assisted
-            else labels["proposed_by"] % {"name": shown_name(proposal.author)},
+            proposal=proposal, url=url,
+            summary=page_cache.card(version, proposal.id, language,
+                                    lambda proposal=proposal, url=url: summary(proposal, url)),
             supports=count_label("support", proposal.support_count),
             comments=count_label("comment", proposal.comment_count),
             support=support, action=action, next_url=next_url,

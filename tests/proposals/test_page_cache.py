@@ -33,8 +33,8 @@ def test_the_options_are_read_once_then_kept(client, roles):
     assert again.count == first.count
     assert first.count < cold.count  # the options were read by the first view only
     with count_statements() as counter:
-        page_cache.filters()
-    assert counter.count == 1  # the version only
+        page_cache.filters(page_cache.list_versions().filters)
+    assert counter.count == 1  # the versions only
 
 
 def test_a_new_conseil_quartier_or_objective_is_offered_at_once(client, roles, make_proposal):
@@ -62,11 +62,13 @@ def test_an_archived_conseil_is_no_longer_offered(client, roles, make_proposal):
 def test_a_support_does_not_touch_the_options(client, roles, make_proposal):
     proposal = make_proposal(roles.habitant, roles.conseil)
     _list(client)
+    before = page_cache.list_versions()
     services.support(proposal, roles.member)
     db.session.commit()
+    assert page_cache.list_versions() == before  # options, published ids and cards all still kept
     with count_statements() as counter:
-        page_cache.filters()
-    assert counter.count == 1  # still kept
+        page_cache.filters(before.filters)
+    assert counter.count == 0
 
 
 def _without_tokens(page: str) -> str:
@@ -248,6 +250,85 @@ def test_a_card_still_names_the_place_of_a_conseil_no_longer_offered(client, rol
     assert "Un banc aux Glycines" in page and "Un marché le soir" in page
     assert '<option value="QN0000998"' not in page  # no longer offered to filter by
     assert "<li>Les Glycines</li>" in page and "<li>Conseil citoyen du Centre</li>" in page
+
+
+# ------------------------------------------------------------------------------------------ cards of the list
+
+
+def _counting_cards(monkeypatch) -> list[int]:
+    """The ids of the cards whose summary is rendered (not taken from what is kept)."""
+    built: list[int] = []
+    original = page_cache.card
+
+    def card(version, proposal_id, language, build):
+        return original(version, proposal_id, language, lambda: built.append(proposal_id) or build())
+
+    monkeypatch.setattr(page_cache, "card", card)
+    return built
+
+
+def test_a_cards_summary_is_kept_for_every_reader_and_its_counts_are_not(client, signed_in, roles, make_proposal,
+                                                                         make_comment, monkeypatch):
+    proposal = make_proposal(roles.habitant, roles.conseil, title="Des bancs au square")
+    built = _counting_cards(monkeypatch)
+    page = _list(client)
+    assert "Des bancs au square" in page and "Proposée par Habitante" in page and "0 soutien" in page
+    assert "Se connecter pour la soutenir" in page
+    services.support(proposal, roles.member)
+    make_comment(proposal, roles.member, "Bonne idée")
+    page = _list(client)
+    assert "1 soutien" in page and "1 commentaire" in page  # the counts are the list's own
+    member = _list(signed_in(roles.member), "?sort=recent")
+    assert "Retirer mon soutien" in member and "Des bancs au square" in member  # the reader's own button
+    assert built == [proposal.id]  # rendered once for the three views
+
+
+def test_a_change_of_what_a_card_shows_shows_at_once(client, roles, make_proposal, set_rules):
+    from participation.territory.models import QPV
+
+    set_rules(roles.conseil, support_threshold=1)
+    proposal = make_proposal(roles.habitant, roles.conseil, title="Des bancs au marché")
+    assert "Des bancs au marché" in _list(client)
+    services.edit_proposal(proposal, services.ProposalData(
+        title="Des bancs place du marché", body="Trois bancs.", theme=proposal.theme,
+        conseil_id=proposal.conseil_id, qpv_id=proposal.qpv_id, place=""))
+    page = _list(client)
+    assert "Des bancs place du marché" in page and "Des bancs au marché" not in page
+    assert "status-to-examine" not in _list(client)
+    services.support(proposal, roles.member)  # the threshold: its badge
+    assert '<span class="status status-to-examine">À examiner par le conseil</span>' in _list(client)
+    services.set_status(proposal, ContributionStatus.retained, roles.animator)
+    assert '<span class="status status-retained">Retenue</span>' in _list(client)
+    roles.habitant.display_name = "Nadia B."
+    assert "Proposée par Nadia B." in _list(client)
+    db.session.get(QPV, proposal.qpv_id).name = "Les Peupliers-Nord"
+    assert "<li>Les Peupliers-Nord</li>" in _list(client)
+    centre = factories.make_conseil("Conseil citoyen du Centre", qpvs=[])  # a card without quartier
+    make_proposal(roles.habitant, centre, title="Un marché le soir")
+    assert "<li>Conseil citoyen du Centre</li>" in _list(client)
+    db.session.get(Conseil, centre.id).name = "Conseil citoyen du Centre-Ville"
+    assert "<li>Conseil citoyen du Centre-Ville</li>" in _list(client)
+
+
+def test_a_cards_summary_is_kept_per_language(client, roles, make_proposal, monkeypatch):
+    proposal = make_proposal(roles.habitant, roles.conseil)
+    built = _counting_cards(monkeypatch)
+    assert "Proposée par Habitante" in _list(client)
+    english = html.unescape(client.get("/propositions", headers={"Accept-Language": "en"}).text)
+    assert "Proposed by Habitante" in english and "Proposée par" not in english
+    assert "Proposée par Habitante" in _list(client)
+    assert built == [proposal.id, proposal.id]
+
+
+def test_a_view_of_the_list_reads_what_it_keeps_in_one_statement(client, signed_in, roles, make_proposal):
+    for n in range(3):
+        make_proposal(roles.habitant, roles.conseil, title=f"Idée {n}")
+    _list(client)
+    with count_statements() as counter:
+        _list(client)
+    # The versions of the filters, the published ids and the cards; then the page's cards.
+    assert counter.count == 2, counter.statements
+    assert "page_version" in counter.statements[0]
 
 
 # ------------------------------------------------------------------------------------------ article and follow-up
