@@ -48,7 +48,7 @@ FAMILY = "proposal_filters"
 PAGE_FAMILY = "proposal_pages"
 PUBLISHED_FAMILY = "published_proposals"
 CARD_FAMILY = "proposal_cards"
-# Cards kept per process: every published proposal of the reference dataset (bench/) in one language, some 8 MB.
+# Cards kept per process: every published proposal of the reference dataset (bench/) in one language, some 6 MB.
 MAX_CARDS = 10_000
 MAX_SELECTS = 200  # rendered selects kept per version: languages × choices made (then they start again)
 
