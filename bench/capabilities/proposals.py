@@ -264,10 +264,11 @@ def pages(facts: dict) -> list[Page]:
 
 def extra_measures(facts: dict, port: int) -> list[str]:
     """What the first reader of a proposal page pays after a change of what it shows (its article, follow-up and
-    comments are kept until then)."""
+    comments are kept until then), and the first reader of a list page after a change of what its cards show."""
     proposals = facts["proposals"]
     return computed_again(port, "proposal_pages", [
-        (f"proposal page ({proposals['page_comments']} comments)", f"/propositions/{proposals['page_id']}")])
+        (f"proposal page ({proposals['page_comments']} comments)", f"/propositions/{proposals['page_id']}")]
+    ) + computed_again(port, "proposal_cards", [("proposals list (20 cards)", "/propositions?sort=recent")])
 
 
 def _nth_person(first: int, users: int, author_id: int, i: int) -> str:
