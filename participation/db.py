@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, DateTime, Enum, Integer, MetaData, TypeDecorator, bindparam
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -43,11 +44,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def dialect_insert():
-    """``insert`` with ON CONFLICT (``on_conflict_do_update``/``do_nothing``) for PostgreSQL or SQLite."""
+def dialect_insert(bind: Connection | None = None):
+    """``insert`` with ON CONFLICT (``on_conflict_do_update``/``do_nothing``) for PostgreSQL or SQLite: the
+    dialect of ``bind`` (a connection), else of the session's database."""
     from participation.extensions import db
 
-    if db.session.get_bind().dialect.name == "postgresql":
+    if (bind if bind is not None else db.session.get_bind()).dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

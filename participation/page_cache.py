@@ -28,7 +28,7 @@ from sqlalchemy import BigInteger, String, bindparam, event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, object_session
 
-from participation.db import Base
+from participation.db import Base, dialect_insert
 from participation.extensions import db
 
 T = TypeVar("T")
@@ -106,10 +106,7 @@ def _columns_set(statement: Any) -> frozenset[str] | None:
 
 
 def _raise_versions(connection: Connection, families: Collection[str]) -> None:
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(connection)
     table = PageVersion.__table__
     for family in sorted(families):  # always in the same order: two transactions never wait for each other's rows
         statement = insert(table).values(name=family, version=1)
@@ -147,7 +144,8 @@ def current_version(family: str) -> int:
 
 
 def current_versions(*families: str) -> dict[str, int]:
-    """The versions of several families in one statement, for a page that keeps values of each."""
+    """The versions of several families in one statement, for a page that keeps values of each (a page that keeps
+    one family reads it with ``current_version``: its list of names is not expanded into the SQL at each read)."""
     rows = db.session.connection().execute(_VERSIONS, {"families": list(families)})
     found = {name: version for name, version in rows}
     return {family: found.get(family) or 0 for family in families}
@@ -177,8 +175,9 @@ def kept(family: str, key: Hashable, build: Callable[[], T]) -> T:
 
 
 def kept_at(family: str, version: int, key: Hashable, build: Callable[[], T]) -> T:
-    """The value kept for ``key`` at ``version``, which the request read with ``current_version`` before it read
-    anything ``build`` reads: a page that keeps several values of one family reads its version once."""
+    """The value kept for ``key`` at ``version``, which the request read with ``current_version`` (or
+    ``current_versions``) before it read anything ``build`` reads: a page that keeps several values of one family
+    reads its version once."""
     store: _Kept = current_app.extensions.setdefault(EXTENSION, _Kept())
     kept_version, values = store.families.get(family, (None, None))
     if kept_version == version:
