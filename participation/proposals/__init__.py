@@ -21,7 +21,8 @@ def init_app(app: Flask, registry: Registry) -> None:
 
     app.jinja_env.globals.update(proposal_theme_label=lambda theme: THEME_LABELS[theme],
                                  proposal_phase_label=lambda phase: PHASE_LABELS[phase],
-                                 proposal_rules=services.rules, photo_limit_bytes=services.image_limit)
+                                 proposal_rules=services.rules, photo_limit_bytes=services.image_limit,
+                                 proposal_awaits_examination=services.awaits_examination)
     app.cli.add_command(proposals_cli)
     registry.nav.append(NavItem("proposals.list_proposals", _l("Proposals"), 200))
     registry.back_office_nav.append(NavItem("proposals.list_settings", _l("Proposals: settings"), 210,

@@ -565,6 +565,16 @@ def assisted_support(proposal: Proposal, animator: User, assisted: AssistedEntry
     return count
 
 
+# Under these statuses, a proposal that reached its threshold still waits for the conseil to examine it.
+AWAITING_EXAMINATION = (ContributionStatus.received, ContributionStatus.under_study)
+
+
+def awaits_examination(threshold_reached_at: datetime | None, status: ContributionStatus | None) -> bool:
+    """Whether a proposal is "to be examined by the conseil": its badge on the cards and the page, and a filter of
+    the list (``TO_EXAMINE``)."""
+    return threshold_reached_at is not None and status in AWAITING_EXAMINATION
+
+
 def _check_threshold(proposal: Proposal, count: int, settings: ProposalSettings) -> None:
     """The first time the count reaches the threshold: timeline event and mail to the conseil's animators."""
     if count < settings.support_threshold or proposal.threshold_reached_at is not None:
@@ -874,7 +884,7 @@ def _filtered(filters: Filters) -> Select[Any]:
         if filters.status == TO_EXAMINE:
             query = query.where(Proposal.threshold_reached_at.is_not(None)).join(
                 Contribution, Contribution.id == Proposal.contribution_id
-            ).where(Contribution.status.in_([ContributionStatus.received, ContributionStatus.under_study]))
+            ).where(Contribution.status.in_(AWAITING_EXAMINATION))
         else:
             query = query.join(Contribution, Contribution.id == Proposal.contribution_id).where(
                 Contribution.status == ContributionStatus(filters.status))
@@ -1049,6 +1059,10 @@ class ProposalCard:
     @property
     def is_assisted(self) -> bool:
         return self.on_behalf_name is not None
+
+    @property
+    def awaits_examination(self) -> bool:
+        return awaits_examination(self.threshold_reached_at, self.status)
 
 
 def _card_select(*extra: Any) -> Select[Any]:

@@ -510,3 +510,13 @@ def test_a_card_names_the_quartier_or_the_conseil_even_when_the_filters_no_longe
     archived = services.filter_options()
     assert roles.conseil.slug not in archived.conseils
     assert archived.place_name(in_quartier) == roles.conseil.name
+
+
+def test_a_proposal_awaits_examination_from_its_threshold_until_the_conseil_decides():
+    reached = utcnow()
+    assert services.awaits_examination(reached, ContributionStatus.received)
+    assert services.awaits_examination(reached, ContributionStatus.under_study)
+    assert not services.awaits_examination(None, ContributionStatus.received)  # threshold not reached
+    for decided in set(ContributionStatus) - {ContributionStatus.received, ContributionStatus.under_study}:
+        assert not services.awaits_examination(reached, decided)
+    assert not services.awaits_examination(reached, None)  # not published yet: no contribution
