@@ -54,25 +54,24 @@ MAX_SELECTS = 200  # rendered selects kept per version: languages × choices mad
 
 for _model in (Conseil, ConseilQPV, QPV, Contract, ContractNode):
     page_cache.watch(FAMILY, _model)
+# The names a proposal page and a card show: its author's, its conseil's, its quartier's.
+for _family in (PAGE_FAMILY, CARD_FAMILY):
+    page_cache.watch(_family, User, columns=("display_name", "deleted_at"))
+    page_cache.watch(_family, Conseil, columns=("name",))
+    page_cache.watch(_family, QPV, columns=("name",))
 page_cache.watch(PAGE_FAMILY, Comment)  # new, hidden, restored, deleted
-page_cache.watch(PAGE_FAMILY, User, columns=("display_name", "deleted_at"))  # the names shown
 # Every column of a proposal its article shows; not its counters, which a support or a comment sets.
 page_cache.watch(PAGE_FAMILY, Proposal, columns=(
     "conseil_id", "qpv_id", "author_id", "on_behalf_name", "title", "body_html", "theme", "place", "image_name",
     "image_alt", "state", "created_at", "withdrawn_at", "threshold_reached_at", "contribution_id"))
 page_cache.watch(PAGE_FAMILY, Contribution)  # status, reason, answer, merged into
 page_cache.watch(PAGE_FAMILY, ContributionEvent)  # the timeline
-page_cache.watch(PAGE_FAMILY, Conseil, columns=("name",))
-page_cache.watch(PAGE_FAMILY, QPV, columns=("name",))
 page_cache.watch(PUBLISHED_FAMILY, Proposal, columns=("state",))  # published, hidden, withdrawn: not a support
 # What a card shows: not the counters, nor the state (a card is listed while its proposal is published).
 page_cache.watch(CARD_FAMILY, Proposal, columns=(
     "conseil_id", "qpv_id", "author_id", "on_behalf_name", "title", "theme", "threshold_reached_at",
     "contribution_id"))
-page_cache.watch(CARD_FAMILY, User, columns=("display_name", "deleted_at"))
 page_cache.watch(CARD_FAMILY, Contribution, columns=("status",))
-page_cache.watch(CARD_FAMILY, Conseil, columns=("name",))
-page_cache.watch(CARD_FAMILY, QPV, columns=("name",))
 page_cache.keep_at_most(CARD_FAMILY, MAX_CARDS)
 
 

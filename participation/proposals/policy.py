@@ -54,6 +54,12 @@ def can_support(user: Any, proposal: Any) -> bool:
             and _rules(proposal).supports_open)
 
 
+def is_invited_to_sign_in_to_support(user: Any, proposal: Any) -> bool:
+    """A visitor is offered to sign in to support a published proposal while the conseil's supports are open."""
+    return (not is_signed_in(user) and proposal.state == ProposalState.published
+            and _rules(proposal).supports_open)
+
+
 def can_withdraw_support(user: Any, proposal: Any) -> bool:
     """A habitant who supports a proposal may withdraw while supports are open."""
     return is_habitant(user) and proposal.state == ProposalState.published and _rules(proposal).supports_open

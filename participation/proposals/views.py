@@ -205,8 +205,7 @@ def list_proposals():
                                        options=_filter_choices(options), selected=selected)))
     return render_template(
         "proposals/list_proposals.html", page=page, selected=selected, selects=selects,
-        labels=labels, cards=_cards(user, page.items, page.supported, here, labels, options,
-                                    (versions.cards, language)),
+        labels=labels, cards=_cards(user, page.items, page.supported, here, labels, options, versions.cards, language),
         filtered=any(selected[key] for key in ("conseil", "quartier", "theme", "status", "objectif", "q")),
     )
 
@@ -226,9 +225,9 @@ class Card:
 
 
 def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int], here: str, labels: dict[str, Any],
-           options: services.FilterOptions, kept_at: tuple[int, str]) -> list[Card]:
-    """What each card shows; ``kept_at`` is the cards' version and the language, for what they show the same to
-    every reader (page_cache.card)."""
+           options: services.FilterOptions, card_version: int, language: str) -> list[Card]:
+    """What each card shows; what it shows the same to every reader is kept at ``card_version`` per language
+    (page_cache.card)."""
     # One URL built by the router per route, the others by putting each id in its place (same route, same shape;
     # the id is the last occurrence of the marker, whatever the query string holds, and quoting leaves digits).
     marker = "987654321"
@@ -253,8 +252,6 @@ def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int
                 else ngettext("%(num)d comment", "%(num)d comments", count))
         return label
 
-    version, language = kept_at
-
     def summary(proposal: services.ProposalCard, url: str) -> Markup:
         author = (labels["assisted"] % {"name": proposal.on_behalf_name} if proposal.is_assisted
                   else labels["proposed_by"] % {"name": shown_name(proposal.author)})
@@ -270,8 +267,7 @@ def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int
             support = "support"
         elif is_supported:
             support = "supported"
-        elif (not user.is_authenticated and proposal.state == ProposalState.published
-              and services.rules(proposal).supports_open):
+        elif policy.is_invited_to_sign_in_to_support(user, proposal):
             support = "sign_in"
         else:
             support = ""
@@ -285,7 +281,7 @@ def _cards(user: Any, proposals: list[services.ProposalCard], supported: set[int
         url = show_url(proposal.id)
         cards.append(Card(
             proposal=proposal, url=url,
-            summary=page_cache.card(version, proposal.id, language,
+            summary=page_cache.card(card_version, proposal.id, language,
                                     lambda proposal=proposal, url=url: summary(proposal, url)),
             supports=count_label("support", proposal.support_count),
             comments=count_label("comment", proposal.comment_count),

@@ -28,6 +28,8 @@ EXPECTED = {
     "can_support": matrix("member", "animator", "other_animator", "project_lead", "admin"),
     "can_support_when_closed": matrix(),
     "can_withdraw_support": matrix(*VERIFIED),
+    "is_invited_to_sign_in_to_support": matrix("visitor"),
+    "is_invited_to_sign_in_to_support_when_closed": matrix(),
     "can_comment": matrix(*VERIFIED),
     "can_report": matrix("unverified", "member", "animator", "other_animator", "project_lead", "admin"),
     "can_moderate_proposal": matrix(*TEAM),
@@ -55,6 +57,10 @@ def evaluate(name, user, proposal, roles, set_rules):
         set_rules(roles.conseil, phase=Phase.closed)
         db.session.expire(proposal)
         return policy.can_support(user, proposal)
+    if name == "is_invited_to_sign_in_to_support_when_closed":
+        set_rules(roles.conseil, phase=Phase.closed)
+        db.session.expire(proposal)
+        return policy.is_invited_to_sign_in_to_support(user, proposal)
     if name == "can_record_assisted_support_when_closed":
         set_rules(roles.conseil, phase=Phase.closed)
         db.session.expire(proposal)
